@@ -1,0 +1,46 @@
+/*
+ * alloc.h - the allocator hook and the arena built on it.
+ *
+ * Every allocation of the library goes through an aip_allocator so that an
+ * embedding program (and the allocation-failure tests) control memory. Most
+ * objects live in arenas: a knowledge base, a parsed document and a result
+ * are each freed at once, which keeps the error paths of the loader short.
+ */
+#ifndef AIP_ALLOC_H
+#define AIP_ALLOC_H
+
+#include <stddef.h>
+#include "aipolicy.h"
+
+/* The allocator used when the caller passes NULL. */
+extern const aip_allocator aipi_default_allocator;
+
+/* Returns `a`, or the default allocator when `a` is NULL or has no fn. */
+const aip_allocator *aipi_allocator_or_default(const aip_allocator *a);
+
+void *aipi_malloc(const aip_allocator *a, size_t n);
+void *aipi_calloc(const aip_allocator *a, size_t n, size_t size);
+void *aipi_realloc(const aip_allocator *a, void *p, size_t old_n, size_t n);
+void  aipi_free(const aip_allocator *a, void *p, size_t n);
+
+/* An arena: a chain of chunks freed together. Allocation failure returns NULL
+ * and leaves the arena usable. */
+typedef struct aipi_chunk aipi_chunk;
+typedef struct aipi_arena {
+    const aip_allocator *alloc;
+    aipi_chunk *head;
+    size_t used_bytes;   /* total bytes handed out, for the benchmarks */
+} aipi_arena;
+
+void  aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc);
+void *aipi_arena_alloc(aipi_arena *arena, size_t n);      /* zeroed */
+void *aipi_arena_array(aipi_arena *arena, size_t n, size_t size);
+char *aipi_arena_strndup(aipi_arena *arena, const char *s, size_t n);
+char *aipi_arena_strdup(aipi_arena *arena, const char *s);
+void  aipi_arena_free(aipi_arena *arena);
+
+/* Strings handed to the caller carry their allocator in a hidden header so
+ * that aip_string_free() needs no other argument. */
+char *aipi_owned_string(const aip_allocator *a, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,723 @@
+/*
+ * eval.c - classification: conditions in three-valued logic, rules,
+ * dimensions, scope, obligations, penalties and missing facts
+ * (doc/knowledge-format.md §5).
+ *
+ * This is the query path. It works on indices only: no string is compared
+ * and nothing is looked up by name. Scratch space comes from the result's
+ * arena, so a classification makes a handful of allocations whatever the
+ * size of the knowledge base.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "result.h"
+
+/* ---- conditions ----------------------------------------------------------- */
+
+static aipi_tv from_bool(int b)
+{
+    return b ? TV_TRUE : TV_FALSE;
+}
+
+static aipi_tv not_tv(aipi_tv t)
+{
+    return t == TV_UNKNOWN ? TV_UNKNOWN : from_bool(t == TV_FALSE);
+}
+
+static int compare_num(double x, aipi_op op, double lit)
+{
+    switch (op) {
+    case OP_EQ:  return x == lit;
+    case OP_NE:  return x != lit;
+    case OP_GT:  return x > lit;
+    case OP_GTE: return x >= lit;
+    case OP_LT:  return x < lit;
+    case OP_LTE: return x <= lit;
+    default:     return 0;
+    }
+}
+
+static aipi_tv eval_fact(const aip_kb *kb, const aip_query *q,
+                         const aipi_cond *c)
+{
+    if (!q->known[c->a])
+        return TV_UNKNOWN;
+    const aipi_value *v = &q->values[c->a];
+    switch (kb->facts[c->a].type) {
+    case FT_BOOL:
+        return from_bool((v->b == c->lit.b) == (c->op == OP_EQ));
+    case FT_ENUM:
+        if (c->op == OP_IN)
+            return from_bool((c->lit.set >> v->e) & 1);
+        return from_bool((v->e == c->lit.e) == (c->op == OP_EQ));
+    case FT_SET:
+        return from_bool((v->set >> c->lit.e) & 1);
+    case FT_NUMBER:
+        return from_bool(compare_num(v->num, (aipi_op)c->op, c->lit.num));
+    case FT_DATE:
+        return from_bool(compare_num(v->date, (aipi_op)c->op, c->lit.date));
+    }
+    return TV_UNKNOWN;
+}
+
+/* A sum with unknown parts is still decided when every unknown part is at
+ * least 0 and the known parts already cross the bound. */
+static aipi_tv eval_sum(const aip_kb *kb, const aip_query *q,
+                        const aipi_cond *c)
+{
+    double sum = 0;
+    int unknown = 0, unknown_nonneg = 1;
+    for (uint32_t i = 0; i < c->n; i++) {
+        uint32_t f = kb->refs_pool[c->a + i];
+        if (q->known[f]) {
+            sum += q->values[f].num;
+        } else {
+            unknown = 1;
+            unknown_nonneg &= kb->facts[f].has_min && kb->facts[f].min >= 0;
+        }
+    }
+    int holds = compare_num(sum, (aipi_op)c->op, c->lit.num);
+    if (!unknown)
+        return from_bool(holds);
+    if (!unknown_nonneg)
+        return TV_UNKNOWN;
+    /* Unknown parts can only increase the sum. */
+    if ((c->op == OP_GT || c->op == OP_GTE) && holds)
+        return TV_TRUE;
+    if ((c->op == OP_LT || c->op == OP_LTE) && !holds)
+        return TV_FALSE;
+    return TV_UNKNOWN;
+}
+
+/* The dimension lies somewhere in [floor, ceiling]. */
+static aipi_tv eval_dim(const aipi_cond *c, const aipi_dim_state *dims)
+{
+    uint32_t lo = dims[c->a].floor, hi = dims[c->a].ceiling, x = c->lit.e;
+    switch (c->op) {
+    case OP_GTE: return lo >= x ? TV_TRUE : hi < x ? TV_FALSE : TV_UNKNOWN;
+    case OP_GT:  return lo > x ? TV_TRUE : hi <= x ? TV_FALSE : TV_UNKNOWN;
+    case OP_LTE: return hi <= x ? TV_TRUE : lo > x ? TV_FALSE : TV_UNKNOWN;
+    case OP_LT:  return hi < x ? TV_TRUE : lo >= x ? TV_FALSE : TV_UNKNOWN;
+    case OP_EQ:
+    case OP_NE: {
+        aipi_tv eq = (lo == x && hi == x) ? TV_TRUE
+                   : (x < lo || x > hi)   ? TV_FALSE
+                                          : TV_UNKNOWN;
+        return c->op == OP_EQ ? eq : not_tv(eq);
+    }
+    case OP_IN: {
+        int any = 0, all = 1;
+        for (uint32_t v = lo; v <= hi; v++) {
+            int in = (c->lit.set >> v) & 1;
+            any |= in;
+            all &= in;
+        }
+        return all ? TV_TRUE : any ? TV_UNKNOWN : TV_FALSE;
+    }
+    default:
+        return TV_UNKNOWN;
+    }
+}
+
+aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
+                       const aipi_dim_state *dims)
+{
+    const aipi_cond *c = &kb->conds[index];
+    aipi_tv acc;
+    switch (c->kind) {
+    case C_ALL:
+        acc = TV_TRUE;
+        for (uint32_t i = 0; i < c->n; i++) {
+            aipi_tv t = aipi_eval_cond(kb, q, kb->refs_pool[c->a + i], dims);
+            if (t == TV_FALSE)
+                return TV_FALSE;
+            if (t == TV_UNKNOWN)
+                acc = TV_UNKNOWN;
+        }
+        return acc;
+    case C_ANY:
+        acc = TV_FALSE;
+        for (uint32_t i = 0; i < c->n; i++) {
+            aipi_tv t = aipi_eval_cond(kb, q, kb->refs_pool[c->a + i], dims);
+            if (t == TV_TRUE)
+                return TV_TRUE;
+            if (t == TV_UNKNOWN)
+                acc = TV_UNKNOWN;
+        }
+        return acc;
+    case C_NOT:
+        return not_tv(aipi_eval_cond(kb, q, c->a, dims));
+    case C_KNOWN:
+        return from_bool(q->known[c->a]);
+    case C_FACT:
+        return eval_fact(kb, q, c);
+    case C_SUM:
+        return eval_sum(kb, q, c);
+    case C_DIM:
+        return dims ? eval_dim(c, dims) : TV_UNKNOWN;
+    }
+    return TV_UNKNOWN;
+}
+
+uint32_t aipi_version_at(const aipi_regulation *reg, aipi_date d)
+{
+    uint32_t v = 0;
+    for (uint32_t i = 1; i < reg->nversions; i++)
+        if (reg->versions[i].in_force <= d)
+            v = i;
+    return v;
+}
+
+/* ---- classification -------------------------------------------------------- */
+
+/* Scratch state for one regulation. */
+typedef struct reg_eval {
+    const aip_kb *kb;
+    const aip_query *q;
+    const aipi_regulation *reg;
+    aipi_res_reg *out;
+    aipi_arena *arena;
+    aipi_date as_of;
+    uint8_t *tv;                 /* per rule: aipi_tv, or 3 = not in this law */
+    uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
+    aipi_date *ob_date;
+    uint32_t *ob_rule;
+    uint32_t *score;             /* per fact */
+} reg_eval;
+
+#define TV_ABSENT 3
+
+static int in_law(uint32_t v, uint32_t from, uint32_t until)
+{
+    return v >= from && v < until;
+}
+
+/* Without a date of its own, a provision applies from the entry into force
+ * of the version that made it law. */
+static aipi_date law_entry(const reg_eval *E, uint32_t law_from)
+{
+    return E->reg->versions[law_from].in_force;
+}
+
+static aipi_date rule_date(const reg_eval *E, const aipi_rule *r)
+{
+    return aipi_dated_resolve(&r->applies_from, E->out->version,
+                              law_entry(E, r->law_from));
+}
+
+static void evaluate_rules(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    aipi_dim_state *dims = E->out->dims;
+    for (uint32_t i = 0; i < reg->nrules; i++) {
+        uint32_t r = reg->eval_order[i];
+        const aipi_rule *rule = &reg->rules[r];
+        if (!in_law(E->out->version, rule->law_from, rule->law_until)) {
+            E->tv[r] = TV_ABSENT;
+            continue;
+        }
+        aipi_tv t = aipi_eval_cond(E->kb, E->q, rule->when, dims);
+        E->tv[r] = (uint8_t)t;
+        if (t == TV_FALSE || rule_date(E, rule) > E->as_of)
+            continue;
+        for (uint32_t k = 0; k < rule->nraise; k++) {
+            aipi_dim_state *d = &dims[rule->raise[k].dim];
+            uint32_t v = rule->raise[k].value;
+            if (t == TV_TRUE && v > d->floor)
+                d->floor = v;
+            if (v > d->ceiling)
+                d->ceiling = v;
+        }
+    }
+}
+
+/* in = OR of scope:in rules (true when there are none), out = OR of
+ * scope:out rules; applies = in AND NOT out. */
+static void decide_scope(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    aipi_tv in = TV_FALSE, out = TV_FALSE;
+    int has_in = 0;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        const aipi_rule *rule = &reg->rules[r];
+        if (!rule->scope || E->tv[r] == TV_ABSENT || rule_date(E, rule) > E->as_of)
+            continue;
+        aipi_tv t = (aipi_tv)E->tv[r], *acc = rule->scope == SCOPE_IN ? &in : &out;
+        has_in |= rule->scope == SCOPE_IN;
+        if (t == TV_TRUE || (t == TV_UNKNOWN && *acc == TV_FALSE))
+            *acc = t;
+    }
+    if (!has_in)
+        in = TV_TRUE;
+    aipi_tv applies = not_tv(out);
+    if (in == TV_FALSE || applies == TV_FALSE)
+        applies = TV_FALSE;
+    else if (in == TV_UNKNOWN || applies == TV_UNKNOWN)
+        applies = TV_UNKNOWN;
+    E->out->applicability = applies == TV_TRUE    ? AIP_APPLIES
+                          : applies == TV_FALSE   ? AIP_DOES_NOT_APPLY
+                                                  : AIP_UNDETERMINED;
+}
+
+/* Does the caller hold `role`? Unknown role fact: maybe (TV_UNKNOWN). */
+static aipi_tv holds_role(const reg_eval *E, uint32_t role)
+{
+    uint32_t f = E->reg->role_fact;
+    if (f == AIPI_NONE || role == AIPI_NONE)
+        return TV_TRUE;
+    if (!E->q->known[f])
+        return TV_UNKNOWN;
+    const aipi_value *v = &E->q->values[f];
+    if (E->kb->facts[f].type == FT_SET)
+        return from_bool((v->set >> role) & 1);
+    return from_bool(v->e == role);
+}
+
+/* Date of obligation `ro` when triggered by `rule`: the rule's override or
+ * the obligation's own date, and never before the rule itself applies. */
+static aipi_date obligation_date(const reg_eval *E, const aipi_rule *rule,
+                                 const aipi_rule_obligation *ro)
+{
+    const aipi_obligation *ob = &E->reg->obligations[ro->obligation];
+    uint32_t v = E->out->version;
+    aipi_date d = ro->applies_from.n
+        ? aipi_dated_resolve(&ro->applies_from, v, law_entry(E, ob->law_from))
+        : aipi_dated_resolve(&ob->applies_from, v, law_entry(E, ob->law_from));
+    aipi_date rd = rule_date(E, rule);
+    return d > rd ? d : rd;
+}
+
+/* Several rules may trigger one obligation: a certain trigger beats a
+ * possible one, and among equals the earliest date applies. */
+static void collect_obligations(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        uint8_t t = E->tv[r];
+        if (t != TV_TRUE && t != TV_UNKNOWN)
+            continue;
+        const aipi_rule *rule = &reg->rules[r];
+        for (uint32_t k = 0; k < rule->nobligations; k++) {
+            const aipi_rule_obligation *ro = &rule->obligations[k];
+            const aipi_obligation *ob = &reg->obligations[ro->obligation];
+            if (!in_law(E->out->version, ob->law_from, ob->law_until))
+                continue;
+            aipi_tv role = holds_role(E, ob->role);
+            if (role == TV_FALSE)
+                continue;
+            uint8_t state = (t == TV_TRUE && role == TV_TRUE) ? 2 : 1;
+            aipi_date d = obligation_date(E, rule, ro);
+            uint32_t o = ro->obligation;
+            if (state > E->ob_state[o]
+                || (state == E->ob_state[o] && d < E->ob_date[o])) {
+                E->ob_state[o] = state;
+                E->ob_date[o] = d;
+                E->ob_rule[o] = r;
+            }
+        }
+    }
+}
+
+static int emit_obligations(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    aipi_res_reg *out = E->out;
+    if (out->applicability == AIP_DOES_NOT_APPLY)
+        return AIP_OK;
+    uint32_t n = 0;
+    for (uint32_t o = 0; o < reg->nobligations; o++)
+        n += E->ob_state[o] != 0;
+    out->obligations = aipi_arena_array(E->arena, n + 1,
+                                        sizeof *out->obligations);
+    if (!out->obligations)
+        return AIP_ENOMEM;
+    for (uint32_t o = 0; o < reg->nobligations; o++) {
+        if (!E->ob_state[o])
+            continue;
+        aipi_res_obligation *ro = &out->obligations[out->nobligations++];
+        ro->obligation = o;
+        ro->from = E->ob_date[o];
+        aipi_date_format(ro->from, ro->from_str);
+        ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+        ro->certain = E->ob_state[o] == 2
+                   && out->applicability == AIP_APPLIES;
+        ro->rule = E->ob_rule[o];
+    }
+    return AIP_OK;
+}
+
+/* Lists rules with truth value t (fired: TV_TRUE; undetermined: TV_UNKNOWN);
+ * scope_only keeps only scope rules. */
+static int list_rules(reg_eval *E, aipi_tv t, int scope_only,
+                      aipi_res_rule **list, uint32_t *count)
+{
+    const aipi_regulation *reg = E->reg;
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < reg->nrules; r++)
+        n += E->tv[r] == t && (!scope_only || reg->rules[r].scope);
+    *list = aipi_arena_array(E->arena, n + 1, sizeof **list);
+    if (!*list)
+        return AIP_ENOMEM;
+    *count = 0;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        if (E->tv[r] != t || (scope_only && !reg->rules[r].scope))
+            continue;
+        aipi_res_rule *rr = &(*list)[(*count)++];
+        rr->rule = r;
+        rr->tv = (uint8_t)t;
+        rr->from = rule_date(E, &reg->rules[r]);
+        rr->status = rr->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+    }
+    return AIP_OK;
+}
+
+static int list_scope(reg_eval *E)
+{
+    aipi_res_rule *on = NULL, *maybe = NULL;
+    uint32_t non = 0, nmaybe = 0;
+    int rc = list_rules(E, TV_TRUE, 1, &on, &non);
+    if (rc == AIP_OK)
+        rc = list_rules(E, TV_UNKNOWN, 1, &maybe, &nmaybe);
+    if (rc != AIP_OK)
+        return rc;
+    E->out->scope = aipi_arena_array(E->arena, non + nmaybe + 1,
+                                     sizeof *E->out->scope);
+    if (!E->out->scope)
+        return AIP_ENOMEM;
+    memcpy(E->out->scope, on, non * sizeof *on);
+    memcpy(E->out->scope + non, maybe, nmaybe * sizeof *maybe);
+    E->out->nscope = non + nmaybe;
+    return AIP_OK;
+}
+
+static int list_upcoming(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    aipi_res_reg *out = E->out;
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < reg->nrules; r++)
+        if (E->tv[r] == TV_TRUE && rule_date(E, &reg->rules[r]) > E->as_of)
+            n += reg->rules[r].nraise;
+    out->upcoming = aipi_arena_array(E->arena, n + 1, sizeof *out->upcoming);
+    if (!out->upcoming)
+        return AIP_ENOMEM;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        const aipi_rule *rule = &reg->rules[r];
+        aipi_date from = rule_date(E, rule);
+        if (E->tv[r] != TV_TRUE || from <= E->as_of)
+            continue;
+        for (uint32_t k = 0; k < rule->nraise; k++) {
+            if (rule->raise[k].value <= out->dims[rule->raise[k].dim].floor)
+                continue;
+            aipi_res_upcoming *u = &out->upcoming[out->nupcoming++];
+            u->dim = rule->raise[k].dim;
+            u->value = rule->raise[k].value;
+            u->rule = r;
+            u->from = from;
+        }
+    }
+    return AIP_OK;
+}
+
+/* ---- penalties ------------------------------------------------------------- */
+
+static void compute_ceiling(const reg_eval *E, const aipi_penalty *p,
+                            aipi_res_penalty *rp)
+{
+    rp->combine = p->combine;
+    rp->variant = AIPI_NONE;
+    rp->certain = 1;
+    int undecided = 0;
+    for (uint32_t i = 0; i < p->nvariants && rp->variant == AIPI_NONE; i++) {
+        aipi_tv t = aipi_eval_cond(E->kb, E->q, p->variants[i].when, NULL);
+        if (t == TV_TRUE && !undecided) {
+            rp->variant = i;
+            rp->combine = p->variants[i].combine;
+        } else if (t == TV_UNKNOWN) {
+            undecided = 1;   /* the higher figure stands until it is known */
+        }
+    }
+    if (undecided) {
+        rp->certain = 0;
+        rp->variant = AIPI_NONE;
+        rp->combine = COMBINE_HIGHER;
+    }
+    uint32_t tf = p->turnover_fact;
+    rp->has_turnover = p->has_percent && tf != AIPI_NONE && E->q->known[tf];
+    if (rp->has_turnover)
+        rp->turnover = E->q->values[tf].num;
+    double share = rp->has_turnover ? rp->turnover * p->percent / 100.0 : 0;
+    if (p->has_amount && p->has_percent && rp->has_turnover)
+        rp->ceiling = rp->combine == COMBINE_LOWER ? fmin(p->amount, share)
+                                                   : fmax(p->amount, share);
+    else if (p->has_amount)
+        rp->ceiling = p->amount;
+    else
+        rp->ceiling = share;
+    if (p->has_percent && !rp->has_turnover)
+        rp->certain = 0;
+}
+
+static int collect_penalties(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    aipi_res_reg *out = E->out;
+    if (out->applicability == AIP_DOES_NOT_APPLY || reg->npenalties == 0)
+        return AIP_OK;
+    uint8_t *engaged = aipi_arena_alloc(E->arena, reg->npenalties);
+    if (!engaged)
+        return AIP_ENOMEM;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        const aipi_rule *rule = &reg->rules[r];
+        if (E->tv[r] == TV_TRUE && rule_date(E, rule) <= E->as_of)
+            for (uint32_t k = 0; k < rule->npenalties; k++)
+                engaged[rule->penalties[k]] = 1;
+    }
+    for (uint32_t i = 0; i < out->nobligations; i++) {
+        const aipi_res_obligation *ro = &out->obligations[i];
+        uint32_t p = reg->obligations[ro->obligation].penalty;
+        if (ro->certain && ro->status == AIP_IN_FORCE && p != AIPI_NONE)
+            engaged[p] = 1;
+    }
+    uint32_t n = 0;
+    for (uint32_t p = 0; p < reg->npenalties; p++)
+        n += engaged[p];
+    out->penalties = aipi_arena_array(E->arena, n + 1, sizeof *out->penalties);
+    if (!out->penalties)
+        return AIP_ENOMEM;
+    out->ceiling_certain = 1;
+    for (uint32_t p = 0; p < reg->npenalties; p++) {
+        if (!engaged[p])
+            continue;
+        const aipi_penalty *pen = &reg->penalties[p];
+        aipi_res_penalty *rp = &out->penalties[out->npenalties++];
+        rp->penalty = p;
+        rp->from = aipi_dated_resolve(&pen->applies_from, out->version,
+                                      law_entry(E, 0));
+        rp->status = rp->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+        compute_ceiling(E, pen, rp);
+        if (rp->status != AIP_IN_FORCE)
+            continue;
+        if (!out->has_ceiling || rp->ceiling > out->ceiling) {
+            out->ceiling = rp->ceiling;
+            out->currency = pen->currency;
+        }
+        out->has_ceiling = 1;
+        out->ceiling_certain &= rp->certain;
+    }
+    return AIP_OK;
+}
+
+/* ---- missing facts ---------------------------------------------------------- */
+
+/* How much an unknown rule's outcome matters (doc §5.2). */
+static uint32_t rule_weight(const reg_eval *E, const aipi_rule *rule)
+{
+    uint32_t w = rule->scope ? 1000 : 0;
+    for (uint32_t k = 0; k < rule->nraise; k++) {
+        uint32_t floor = E->out->dims[rule->raise[k].dim].floor;
+        if (rule->raise[k].value > floor)
+            w += 100 * (rule->raise[k].value - floor);
+    }
+    for (uint32_t k = 0; k < rule->nobligations; k++) {
+        uint32_t o = rule->obligations[k].obligation;
+        if (E->ob_state[o] != 2
+            && holds_role(E, E->reg->obligations[o].role) != TV_FALSE)
+            w += 10;
+    }
+    return w + rule->npenalties;
+}
+
+/* Adds w to the score of every unknown fact condition c reads. */
+static void score_cond_facts(const reg_eval *E, uint32_t c, uint32_t w)
+{
+    const aipi_cond *cond = &E->kb->conds[c];
+    switch (cond->kind) {
+    case C_ALL:
+    case C_ANY:
+        for (uint32_t i = 0; i < cond->n; i++)
+            score_cond_facts(E, E->kb->refs_pool[cond->a + i], w);
+        break;
+    case C_NOT:
+        score_cond_facts(E, cond->a, w);
+        break;
+    case C_SUM:
+        for (uint32_t i = 0; i < cond->n; i++) {
+            uint32_t f = E->kb->refs_pool[cond->a + i];
+            if (!E->q->known[f])
+                E->score[f] += w;
+        }
+        break;
+    case C_KNOWN:
+    case C_FACT:
+        if (!E->q->known[cond->a])
+            E->score[cond->a] += w;
+        break;
+    default:
+        break;
+    }
+}
+
+static void score_missing(reg_eval *E)
+{
+    const aipi_regulation *reg = E->reg;
+    const aip_query *q = E->q;
+    aipi_res_reg *out = E->out;
+    if (out->applicability == AIP_DOES_NOT_APPLY)
+        return;
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        if (E->tv[r] != TV_UNKNOWN)
+            continue;
+        const aipi_rule *rule = &reg->rules[r];
+        uint32_t w = rule_weight(E, rule);
+        for (uint32_t k = 0; w && k < rule->nfacts; k++)
+            if (!q->known[rule->facts[k]])
+                E->score[rule->facts[k]] += w;
+    }
+    if (reg->role_fact != AIPI_NONE && !q->known[reg->role_fact])
+        E->score[reg->role_fact] += 10 * out->nobligations;
+    for (uint32_t i = 0; i < out->npenalties; i++) {
+        const aipi_penalty *p = &reg->penalties[out->penalties[i].penalty];
+        if (p->has_percent && p->turnover_fact != AIPI_NONE
+            && !q->known[p->turnover_fact])
+            E->score[p->turnover_fact] += 1;
+        if (!out->penalties[i].certain)
+            for (uint32_t v = 0; v < p->nvariants; v++)
+                score_cond_facts(E, p->variants[v].when, 1);
+    }
+}
+
+static int compare_missing(const void *x, const void *y)
+{
+    const aipi_res_missing *a = x, *b = y;
+    if (a->relevance != b->relevance)
+        return a->relevance == TV_TRUE ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->fact < b->fact ? -1 : a->fact > b->fact;
+}
+
+/* Turns per-fact scores into a sorted list, leaving out facts whose
+ * question is irrelevant for this profile. */
+static int rank_missing(const aip_kb *kb, const aip_query *q,
+                        const uint32_t *score, aipi_arena *arena,
+                        aipi_res_missing **list, uint32_t *count)
+{
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < kb->nfacts; f++)
+        n += score[f] > 0;
+    *list = aipi_arena_array(arena, n + 1, sizeof **list);
+    if (!*list)
+        return AIP_ENOMEM;
+    *count = 0;
+    for (uint32_t f = 0; f < kb->nfacts; f++) {
+        if (!score[f])
+            continue;
+        aipi_tv rel = kb->facts[f].relevant_if == AIPI_NONE
+            ? TV_TRUE
+            : aipi_eval_cond(kb, q, kb->facts[f].relevant_if, NULL);
+        if (rel == TV_FALSE)
+            continue;
+        aipi_res_missing *m = &(*list)[(*count)++];
+        m->fact = f;
+        m->score = score[f];
+        m->relevance = (uint8_t)rel;
+    }
+    if (*count > 1)
+        qsort(*list, *count, sizeof **list, compare_missing);
+    return AIP_OK;
+}
+
+/* ---- one regulation ---------------------------------------------------------- */
+
+static int classify_regulation(const aip_kb *kb, const aip_query *q,
+                               aip_result *res, uint32_t index,
+                               uint32_t *global_score)
+{
+    const aipi_regulation *reg = &kb->regs[index];
+    aipi_res_reg *out = &res->regs[index];
+    reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
+                   NULL, NULL, NULL, NULL, NULL };
+    out->reg = index;
+    out->version = aipi_version_at(reg, res->as_of);
+    out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
+                                 sizeof *out->dims);
+    E.tv = aipi_arena_alloc(&res->arena, reg->nrules + 1);
+    E.ob_state = aipi_arena_alloc(&res->arena, reg->nobligations + 1);
+    E.ob_date = aipi_arena_array(&res->arena, reg->nobligations + 1,
+                                 sizeof *E.ob_date);
+    E.ob_rule = aipi_arena_array(&res->arena, reg->nobligations + 1,
+                                 sizeof *E.ob_rule);
+    E.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof *E.score);
+    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule
+        || !E.score)
+        return AIP_ENOMEM;
+    evaluate_rules(&E);
+    decide_scope(&E);
+    collect_obligations(&E);
+    int rc = emit_obligations(&E);
+    if (rc == AIP_OK)
+        rc = list_scope(&E);
+    if (rc == AIP_OK)
+        rc = list_rules(&E, TV_TRUE, 0, &out->fired, &out->nfired);
+    if (rc == AIP_OK)
+        rc = list_rules(&E, TV_UNKNOWN, 0, &out->undetermined,
+                        &out->nundetermined);
+    if (rc == AIP_OK)
+        rc = list_upcoming(&E);
+    if (rc == AIP_OK)
+        rc = collect_penalties(&E);
+    if (rc != AIP_OK)
+        return rc;
+    score_missing(&E);
+    for (uint32_t f = 0; f < kb->nfacts; f++)
+        global_score[f] += E.score[f];
+    return rank_missing(kb, q, E.score, &res->arena, &out->missing,
+                        &out->nmissing);
+}
+
+int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
+{
+    if (!q || !out)
+        return aipi_fail(q ? &q->kb->alloc : NULL, err, AIP_EINVAL,
+                         "query and out are required");
+    aip_kb *kb = q->kb;
+    const aip_allocator *a = &kb->alloc;
+    aip_result *res = aipi_calloc(a, 1, sizeof *res);
+    if (!res)
+        return aipi_fail(a, err, AIP_ENOMEM, "out of memory");
+    aipi_arena_init(&res->arena, a);
+    res->kb = kb;
+    res->as_of = q->has_as_of ? q->as_of : aipi_date_today();
+    aipi_date_format(res->as_of, res->as_of_str);
+    res->nregs = kb->nregs;
+    res->regs = aipi_arena_array(&res->arena, kb->nregs + 1, sizeof *res->regs);
+    uint32_t *score = aipi_arena_array(&res->arena, kb->nfacts + 1,
+                                       sizeof *score);
+    res->known = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
+    res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
+                                   sizeof *res->values);
+    int rc = res->regs && score && res->known && res->values ? AIP_OK
+                                                             : AIP_ENOMEM;
+    if (rc == AIP_OK) {
+        memcpy(res->known, q->known, kb->nfacts);
+        memcpy(res->values, q->values, kb->nfacts * sizeof *q->values);
+    }
+    for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
+        rc = classify_regulation(kb, q, res, i, score);
+    if (rc == AIP_OK)
+        rc = rank_missing(kb, q, score, &res->arena, &res->missing,
+                          &res->nmissing);
+    if (rc != AIP_OK) {
+        aipi_arena_free(&res->arena);
+        aipi_free(a, res, sizeof *res);
+        return aipi_fail(a, err, rc, "classification failed: %s",
+                         aip_strerror(rc));
+    }
+    res->kb = aip_kb_retain(kb);
+    *out = res;
+    return AIP_OK;
+}

@@ -1,0 +1,298 @@
+/*
+ * load_cond.c - compiles conditions (doc/knowledge-format.md §3) into the
+ * flat node array of model.h.
+ */
+#include <string.h>
+
+#include "load.h"
+
+static const char *const op_names[] = { "eq", "ne", "in", "contains",
+                                        "gt", "gte", "lt", "lte" };
+#define NOPS 8
+
+static int push_cond(aipi_loader *L, const ydoc_node *n, const aipi_cond *c,
+                     uint32_t *out)
+{
+    if (L->nconds == L->cond_cap) {
+        size_t cap = L->cond_cap ? L->cond_cap * 2 : 256;
+        aipi_cond *conds = aipi_realloc(L->alloc, L->conds,
+                                        L->cond_cap * sizeof *conds,
+                                        cap * sizeof *conds);
+        if (!conds)
+            return aipi_ld_oom(L, n);
+        L->conds = conds;
+        L->cond_cap = cap;
+    }
+    L->conds[L->nconds] = *c;
+    *out = (uint32_t)L->nconds++;
+    return AIP_OK;
+}
+
+static int push_refs(aipi_loader *L, const ydoc_node *n, const uint32_t *refs,
+                     size_t count, uint32_t *offset)
+{
+    if (L->nrefs + count > L->ref_cap) {
+        size_t cap = L->ref_cap ? L->ref_cap : 256;
+        while (cap < L->nrefs + count)
+            cap *= 2;
+        uint32_t *r = aipi_realloc(L->alloc, L->refs,
+                                   L->ref_cap * sizeof *r, cap * sizeof *r);
+        if (!r)
+            return aipi_ld_oom(L, n);
+        L->refs = r;
+        L->ref_cap = cap;
+    }
+    *offset = (uint32_t)L->nrefs;
+    if (count)
+        memcpy(L->refs + L->nrefs, refs, count * sizeof *refs);
+    L->nrefs += count;
+    return AIP_OK;
+}
+
+/* all: / any: */
+static int compile_list(aipi_loader *L, const ydoc_node *list,
+                        aipi_cond_kind kind, uint32_t *out)
+{
+    int rc = aipi_ld_seq(L, list, kind == C_ALL ? "all" : "any");
+    if (rc != AIP_OK)
+        return rc;
+    uint32_t *kids = aipi_calloc(L->alloc, list->count + 1, sizeof *kids);
+    if (!kids)
+        return aipi_ld_oom(L, list);
+    for (size_t i = 0; i < list->count && rc == AIP_OK; i++)
+        rc = aipi_ld_condition(L, list->items[i], &kids[i]);
+    aipi_cond c = { .kind = (uint8_t)kind, .n = (uint32_t)list->count };
+    if (rc == AIP_OK)
+        rc = push_refs(L, list, kids, list->count, &c.a);
+    aipi_free(L->alloc, kids, (list->count + 1) * sizeof *kids);
+    return rc == AIP_OK ? push_cond(L, list, &c, out) : rc;
+}
+
+/* Finds the single comparison key of a fact/sum/dimension condition. */
+static int comparison(aipi_loader *L, const ydoc_node *n, const char *operand,
+                      aipi_op *op, const ydoc_node **literal)
+{
+    if (n->count != 2)
+        return aipi_ld_fail(L, n, AIP_ESCHEMA,
+                            "'%s' takes exactly one comparison (eq, ne, in, "
+                            "contains, gt, gte, lt, lte)", operand);
+    for (size_t i = 0; i < n->count; i++) {
+        const char *key = n->keys[i]->str;
+        if (strcmp(key, operand) == 0)
+            continue;
+        for (int o = 0; o < NOPS; o++)
+            if (strcmp(key, op_names[o]) == 0) {
+                *op = (aipi_op)o;
+                *literal = n->items[i];
+                return AIP_OK;
+            }
+        return aipi_ld_fail(L, n->keys[i], AIP_ESCHEMA,
+                            "unknown key '%s' in a condition (expected a "
+                            "comparison: eq, ne, in, contains, gt, gte, lt, "
+                            "lte)", key);
+    }
+    return aipi_ld_fail(L, n, AIP_ESCHEMA, "missing comparison");
+}
+
+static int bad_op(aipi_loader *L, const ydoc_node *n, aipi_op op,
+                  const char *what)
+{
+    return aipi_ld_fail(L, n, AIP_ESCHEMA, "'%s' cannot compare %s",
+                        op_names[op], what);
+}
+
+static int is_order_op(aipi_op op)
+{
+    return op == OP_EQ || op == OP_NE || op == OP_GT || op == OP_GTE
+        || op == OP_LT || op == OP_LTE;
+}
+
+/* `in: [a, b]` over value ids -> bit mask */
+static int value_mask(aipi_loader *L, const ydoc_node *lit,
+                      const aipi_fact *fact, const aipi_dimension *dim,
+                      uint64_t *mask)
+{
+    int rc = aipi_ld_seq(L, lit, "'in'");
+    if (rc != AIP_OK)
+        return rc;
+    if (lit->count == 0)
+        return aipi_ld_fail(L, lit, AIP_ESCHEMA, "'in' needs at least one value");
+    *mask = 0;
+    for (size_t i = 0; i < lit->count; i++) {
+        uint32_t v;
+        if (fact)
+            rc = aipi_ld_value_ref(L, lit->items[i], fact, &v);
+        else
+            rc = aipi_ld_find(L, lit->items[i], dim->value_ids,
+                              sizeof *dim->value_ids, dim->nvalues,
+                              "dimension value", &v);
+        if (rc != AIP_OK)
+            return rc;
+        *mask |= UINT64_C(1) << v;
+    }
+    return AIP_OK;
+}
+
+static int compile_fact(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+{
+    aipi_cond c = { .kind = C_FACT };
+    aipi_op op;
+    const ydoc_node *lit;
+    int rc = comparison(L, n, "fact", &op, &lit);
+    if (rc == AIP_OK)
+        rc = aipi_ld_fact_ref(L, aipi_ydoc_get(n, "fact"), &c.a);
+    if (rc != AIP_OK)
+        return rc;
+    const aipi_fact *f = &L->kb->facts[c.a];
+    L->fact_seen[c.a] = 1;
+    c.op = (uint8_t)op;
+    switch (f->type) {
+    case FT_BOOL:
+        if (op != OP_EQ && op != OP_NE)
+            return bad_op(L, lit, op, "a bool fact");
+        rc = aipi_ld_bool(L, lit, &c.lit.b);
+        break;
+    case FT_ENUM:
+        if (op == OP_IN)
+            rc = value_mask(L, lit, f, NULL, &c.lit.set);
+        else if (op == OP_EQ || op == OP_NE)
+            rc = aipi_ld_value_ref(L, lit, f, &c.lit.e);
+        else
+            return bad_op(L, lit, op, "an enum fact");
+        break;
+    case FT_SET:
+        if (op != OP_CONTAINS)
+            return bad_op(L, lit, op, "a set fact (use contains)");
+        rc = aipi_ld_value_ref(L, lit, f, &c.lit.e);
+        break;
+    case FT_NUMBER:
+        if (!is_order_op(op))
+            return bad_op(L, lit, op, "a number fact");
+        rc = aipi_ld_number(L, lit, &c.lit.num);
+        break;
+    case FT_DATE:
+        if (!is_order_op(op))
+            return bad_op(L, lit, op, "a date fact");
+        rc = aipi_ld_date(L, lit, &c.lit.date);
+        break;
+    }
+    return rc == AIP_OK ? push_cond(L, n, &c, out) : rc;
+}
+
+static int compile_sum(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+{
+    aipi_cond c = { .kind = C_SUM };
+    aipi_op op;
+    const ydoc_node *lit, *list = aipi_ydoc_get(n, "sum");
+    int rc = comparison(L, n, "sum", &op, &lit);
+    if (rc == AIP_OK)
+        rc = aipi_ld_seq(L, list, "sum");
+    if (rc != AIP_OK)
+        return rc;
+    if (list->count == 0)
+        return aipi_ld_fail(L, list, AIP_ESCHEMA, "'sum' needs facts");
+    if (!is_order_op(op))
+        return bad_op(L, lit, op, "a sum");
+    uint32_t *facts = aipi_calloc(L->alloc, list->count, sizeof *facts);
+    if (!facts)
+        return aipi_ld_oom(L, list);
+    for (size_t i = 0; i < list->count && rc == AIP_OK; i++) {
+        rc = aipi_ld_fact_ref(L, list->items[i], &facts[i]);
+        if (rc == AIP_OK && L->kb->facts[facts[i]].type != FT_NUMBER)
+            rc = aipi_ld_fail(L, list->items[i], AIP_ESCHEMA,
+                              "'sum' adds number facts; '%s' is not one",
+                              list->items[i]->str);
+        if (rc == AIP_OK)
+            L->fact_seen[facts[i]] = 1;
+    }
+    c.op = (uint8_t)op;
+    c.n = (uint32_t)list->count;
+    if (rc == AIP_OK)
+        rc = aipi_ld_number(L, lit, &c.lit.num);
+    if (rc == AIP_OK)
+        rc = push_refs(L, list, facts, list->count, &c.a);
+    aipi_free(L->alloc, facts, list->count * sizeof *facts);
+    return rc == AIP_OK ? push_cond(L, n, &c, out) : rc;
+}
+
+static int compile_dimension(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+{
+    aipi_cond c = { .kind = C_DIM };
+    aipi_op op;
+    const ydoc_node *lit, *name = aipi_ydoc_get(n, "dimension");
+    if (!L->reg || !L->dim_seen)
+        return aipi_ld_fail(L, n, AIP_ESCHEMA,
+                            "dimension conditions are only allowed in the "
+                            "'when' of a rule");
+    int rc = comparison(L, n, "dimension", &op, &lit);
+    if (rc == AIP_OK && L->reg->ndims == 0)
+        rc = aipi_ld_fail(L, name, AIP_ENOTFOUND,
+                          "unknown dimension '%s' (the regulation has none)",
+                          name->kind == YD_SCALAR ? name->str : "?");
+    if (rc == AIP_OK)
+        rc = aipi_ld_find(L, name, &L->reg->dims[0].id, sizeof *L->reg->dims,
+                          L->reg->ndims, "dimension", &c.a);
+    if (rc != AIP_OK)
+        return rc;
+    const aipi_dimension *dim = &L->reg->dims[c.a];
+    L->dim_seen[c.a] = 1;
+    c.op = (uint8_t)op;
+    if (op == OP_IN)
+        rc = value_mask(L, lit, NULL, dim, &c.lit.set);
+    else if (op == OP_CONTAINS)
+        return bad_op(L, lit, op, "a dimension");
+    else
+        rc = aipi_ld_find(L, lit, dim->value_ids, sizeof *dim->value_ids,
+                          dim->nvalues, "dimension value", &c.lit.e);
+    return rc == AIP_OK ? push_cond(L, n, &c, out) : rc;
+}
+
+static int single_key(aipi_loader *L, const ydoc_node *n, const char *key)
+{
+    if (n->count != 1)
+        return aipi_ld_fail(L, n, AIP_ESCHEMA,
+                            "'%s' must be the only key of its condition", key);
+    return AIP_OK;
+}
+
+int aipi_ld_condition(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+{
+    if (n->kind != YD_MAP || n->count == 0)
+        return aipi_ld_fail(L, n, AIP_ESCHEMA,
+                            "a condition must be a mapping (all, any, not, "
+                            "known, fact, sum or dimension)");
+    const ydoc_node *v;
+    int rc;
+    if ((v = aipi_ydoc_get(n, "all")))
+        return (rc = single_key(L, n, "all")) ? rc
+                                              : compile_list(L, v, C_ALL, out);
+    if ((v = aipi_ydoc_get(n, "any")))
+        return (rc = single_key(L, n, "any")) ? rc
+                                              : compile_list(L, v, C_ANY, out);
+    if ((v = aipi_ydoc_get(n, "not"))) {
+        aipi_cond c = { .kind = C_NOT, .n = 1 };
+        uint32_t child;
+        if ((rc = single_key(L, n, "not")) != AIP_OK
+            || (rc = aipi_ld_condition(L, v, &child)) != AIP_OK)
+            return rc;
+        c.a = child;
+        return push_cond(L, n, &c, out);
+    }
+    if ((v = aipi_ydoc_get(n, "known"))) {
+        aipi_cond c = { .kind = C_KNOWN };
+        if ((rc = single_key(L, n, "known")) != AIP_OK
+            || (rc = aipi_ld_fact_ref(L, v, &c.a)) != AIP_OK)
+            return rc;
+        L->fact_seen[c.a] = 1;
+        return push_cond(L, n, &c, out);
+    }
+    if (aipi_ydoc_get(n, "fact"))
+        return compile_fact(L, n, out);
+    if (aipi_ydoc_get(n, "sum"))
+        return compile_sum(L, n, out);
+    if (aipi_ydoc_get(n, "dimension"))
+        return compile_dimension(L, n, out);
+    return aipi_ld_fail(L, n->keys[0], AIP_ESCHEMA,
+                        "unknown condition '%s' (expected all, any, not, "
+                        "known, fact, sum or dimension)", n->keys[0]->str);
+}

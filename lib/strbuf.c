@@ -1,0 +1,108 @@
+/*
+ * strbuf.c - growable byte buffer.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "strbuf.h"
+
+void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc)
+{
+    sb->alloc = alloc;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+}
+
+static int grow(aipi_strbuf *sb, size_t extra)
+{
+    if (sb->failed)
+        return 0;
+    if (extra > SIZE_MAX / 4 - sb->len) {
+        sb->failed = 1;
+        return 0;
+    }
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->cap)
+        return 1;
+    size_t cap = sb->cap ? sb->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *p = aipi_realloc(sb->alloc, sb->data, sb->cap, cap);
+    if (!p) {
+        sb->failed = 1;
+        return 0;
+    }
+    sb->data = p;
+    sb->cap = cap;
+    return 1;
+}
+
+void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
+{
+    if (!grow(sb, n))
+        return;
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+void aipi_sb_puts(aipi_strbuf *sb, const char *s)
+{
+    aipi_sb_append(sb, s, strlen(s));
+}
+
+void aipi_sb_putc(aipi_strbuf *sb, char c)
+{
+    aipi_sb_append(sb, &c, 1);
+}
+
+void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        sb->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        aipi_sb_append(sb, small, (size_t)n);
+        return;
+    }
+    if (!grow(sb, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+void aipi_sb_free(aipi_strbuf *sb)
+{
+    aipi_free(sb->alloc, sb->data, sb->cap);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+}
+
+int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len)
+{
+    int rc = AIP_ENOMEM;
+    if (!sb->failed) {
+        char *s = aipi_owned_string(sb->alloc, sb->data ? sb->data : "",
+                                    sb->len);
+        if (s) {
+            *out = s;
+            if (len)
+                *len = sb->len;
+            rc = AIP_OK;
+        }
+    }
+    aipi_sb_free(sb);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * strbuf.h - a growable byte buffer for building output text.
+ *
+ * Allocation failure is sticky: once an append fails, `failed` is set and
+ * later appends do nothing, so writers check once at the end.
+ */
+#ifndef AIP_STRBUF_H
+#define AIP_STRBUF_H
+
+#include <stddef.h>
+#include "aipolicy.h"
+
+typedef struct aipi_strbuf {
+    const aip_allocator *alloc;
+    char *data;
+    size_t len, cap;
+    int failed;
+} aipi_strbuf;
+
+void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc);
+void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n);
+void aipi_sb_puts(aipi_strbuf *sb, const char *s);
+void aipi_sb_putc(aipi_strbuf *sb, char c);
+void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void aipi_sb_free(aipi_strbuf *sb);
+
+/* Moves the content into a caller-owned string (aip_string_free). Frees the
+ * buffer either way. Returns AIP_OK or AIP_ENOMEM. */
+int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len);
+
+#endif
