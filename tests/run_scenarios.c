@@ -342,7 +342,8 @@ static void expect_penalty(const scenario *s, const ydoc_node *want)
 
 static void check_regulation(scenario *s, const ydoc_node *want)
 {
-    static const char *const keys[] = { "applies", "dimensions", "upcoming",
+    static const char *const keys[] = { "applies", "law_version",
+                                        "dimensions", "upcoming",
                                         "obligations", "absent_obligations",
                                         "fired", "not_fired", "citations",
                                         "missing_facts", "penalty", NULL };
@@ -350,6 +351,11 @@ static void check_regulation(scenario *s, const ydoc_node *want)
     const ydoc_node *w;
     if ((w = get(want, "applies")))
         expect_applies(s, w);
+    if ((w = get(want, "law_version")))
+        ck_assert_msg(str_is(get(s->result, "law_version"), str(w)),
+                      "%s:%u: %s: expected law version %s, got %s", s->file,
+                      w->line, s->reg, str(w),
+                      str(get(s->result, "law_version")));
     if ((w = get(want, "dimensions")))
         expect_dimensions(s, w);
     if ((w = get(want, "upcoming")))
