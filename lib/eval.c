@@ -186,6 +186,7 @@ typedef struct reg_eval {
     aipi_date *ob_date;
     uint32_t *ob_rule;
     uint32_t *score;             /* per fact */
+    aipi_tv scope_in, scope_out; /* OR of the scope:in / scope:out rules */
 } reg_eval;
 
 #define TV_ABSENT 3
@@ -235,7 +236,10 @@ static void evaluate_rules(reg_eval *E)
 }
 
 /* in = OR of scope:in rules (true when there are none), out = OR of
- * scope:out rules; applies = in AND NOT out. */
+ * scope:out rules; applies = in AND NOT out. Scope is what the text of the
+ * law in force says, whatever the dates from which its obligations apply:
+ * a system covered by a law not yet applicable "applies", with its
+ * obligations upcoming. */
 static void decide_scope(reg_eval *E)
 {
     const aipi_regulation *reg = E->reg;
@@ -243,7 +247,7 @@ static void decide_scope(reg_eval *E)
     int has_in = 0;
     for (uint32_t r = 0; r < reg->nrules; r++) {
         const aipi_rule *rule = &reg->rules[r];
-        if (!rule->scope || E->tv[r] == TV_ABSENT || rule_date(E, rule) > E->as_of)
+        if (!rule->scope || E->tv[r] == TV_ABSENT)
             continue;
         aipi_tv t = (aipi_tv)E->tv[r], *acc = rule->scope == SCOPE_IN ? &in : &out;
         has_in |= rule->scope == SCOPE_IN;
@@ -252,6 +256,8 @@ static void decide_scope(reg_eval *E)
     }
     if (!has_in)
         in = TV_TRUE;
+    E->scope_in = in;
+    E->scope_out = out;
     aipi_tv applies = not_tv(out);
     if (in == TV_FALSE || applies == TV_FALSE)
         applies = TV_FALSE;
@@ -516,7 +522,9 @@ static int collect_penalties(reg_eval *E)
 /* How much an unknown rule's outcome matters (doc §5.2). */
 static uint32_t rule_weight(const reg_eval *E, const aipi_rule *rule)
 {
-    uint32_t w = rule->scope ? 1000 : 0;
+    /* A scope rule matters while its side of the scope is still open. */
+    aipi_tv side = rule->scope == SCOPE_IN ? E->scope_in : E->scope_out;
+    uint32_t w = rule->scope && side != TV_TRUE ? 1000 : 0;
     for (uint32_t k = 0; k < rule->nraise; k++) {
         uint32_t floor = E->out->dims[rule->raise[k].dim].floor;
         if (rule->raise[k].value > floor)
@@ -640,7 +648,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, NULL };
+                   NULL, NULL, NULL, NULL, NULL, TV_FALSE, TV_FALSE };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,

@@ -41,24 +41,28 @@ static void jw_item(jw *w)
     jw_indent(w);
 }
 
+/* Writes s as a JSON string. Runs of bytes that need no escaping are
+ * appended in one call: strings are most of the output. */
 static void jw_string_raw(jw *w, const char *s)
 {
     aipi_sb_putc(&w->sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    const unsigned char *run = (const unsigned char *)s, *p = run;
+    for (;; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        aipi_sb_append(&w->sb, (const char *)run, (size_t)(p - run));
+        run = p + 1;
+        switch (c) {
+        case '\0': aipi_sb_putc(&w->sb, '"'); return;
         case '"':  aipi_sb_append(&w->sb, "\\\"", 2); break;
         case '\\': aipi_sb_append(&w->sb, "\\\\", 2); break;
         case '\n': aipi_sb_append(&w->sb, "\\n", 2); break;
         case '\r': aipi_sb_append(&w->sb, "\\r", 2); break;
         case '\t': aipi_sb_append(&w->sb, "\\t", 2); break;
-        default:
-            if (*p < 0x20)
-                aipi_sb_printf(&w->sb, "\\u%04x", *p);
-            else
-                aipi_sb_putc(&w->sb, (char)*p);
+        default:   aipi_sb_printf(&w->sb, "\\u%04x", c); break;
         }
     }
-    aipi_sb_putc(&w->sb, '"');
 }
 
 static void jw_open(jw *w, char c)
@@ -372,7 +376,7 @@ static void write_penalty_regime(ctx *c, const aipi_res_penalty *rp,
         write_cite(c, "variant_citation", &p->variants[rp->variant].cite);
     jw_key(c->w, "turnover");
     rp->has_turnover ? jw_num(c->w, rp->turnover) : jw_null(c->w);
-    jw_kstr(c->w, "per", p->per);
+    jw_kstr(c->w, "per", p->per.en ? aipi_text_get(&p->per, c->lang) : NULL);
     jw_knum(c->w, "ceiling", rp->ceiling);
     jw_kstr(c->w, "currency", p->currency);
     jw_kbool(c->w, "certain", rp->certain);

@@ -279,7 +279,9 @@ int aipi_ld_find(aipi_loader *L, const ydoc_node *n, const char *const *names,
 
 /* ---- facts --------------------------------------------------------------- */
 
-static int load_fact_values(aipi_loader *L, const ydoc_node *n, aipi_fact *f)
+int aipi_ld_values(aipi_loader *L, const ydoc_node *n, const char *owner,
+                   int allow_help, uint32_t *count, const char ***ids,
+                   aipi_text **labels)
 {
     static const char *const keys[] = { "id", "label", "help", NULL };
     static const char *const required[] = { "id", "label", NULL };
@@ -288,38 +290,42 @@ static int load_fact_values(aipi_loader *L, const ydoc_node *n, aipi_fact *f)
         return rc;
     if (n->count == 0 || n->count > AIPI_MAX_VALUES)
         return aipi_ld_fail(L, n, AIP_ESCHEMA,
-                            "a fact needs between 1 and %d values",
+                            "'%s' needs between 1 and %d values", owner,
                             AIPI_MAX_VALUES);
-    f->nvalues = (uint32_t)n->count;
-    f->value_ids = aipi_arena_array(&L->kb->arena, n->count,
-                                    sizeof *f->value_ids);
-    f->value_labels = aipi_arena_array(&L->kb->arena, n->count,
-                                       sizeof *f->value_labels);
-    if (!f->value_ids || !f->value_labels)
+    *ids = aipi_arena_array(&L->kb->arena, n->count, sizeof **ids);
+    *labels = aipi_arena_array(&L->kb->arena, n->count, sizeof **labels);
+    if (!*ids || !*labels)
         return aipi_ld_oom(L, n);
-    aipi_intern_init(&f->values, &L->kb->arena);
     for (size_t i = 0; i < n->count; i++) {
-        const ydoc_node *v = n->items[i];
-        if ((rc = aipi_ld_keys(L, v, keys, required)) != AIP_OK
-            || (rc = aipi_ld_id(L, aipi_ydoc_get(v, "id"),
-                                &f->value_ids[i])) != AIP_OK
-            || (rc = aipi_ld_text(L, aipi_ydoc_get(v, "label"),
-                                  &f->value_labels[i])) != AIP_OK)
+        const ydoc_node *v = n->items[i], *help;
+        if ((rc = aipi_ld_keys(L, v, allow_help ? keys : required, required))
+            || (rc = aipi_ld_id(L, aipi_ydoc_get(v, "id"), &(*ids)[i]))
+            || (rc = aipi_ld_text(L, aipi_ydoc_get(v, "label"), &(*labels)[i])))
             return rc;
-        if (aipi_ydoc_get(v, "help")) {
-            aipi_text ignored;
-            if ((rc = aipi_ld_text(L, aipi_ydoc_get(v, "help"), &ignored))
-                != AIP_OK)
-                return rc;
-        }
-        int added = aipi_intern_add(&f->values, f->value_ids[i], (uint32_t)i);
-        if (added < 0)
-            return aipi_ld_oom(L, v);
-        if (added > 0)
-            return aipi_ld_fail(L, aipi_ydoc_get(v, "id"), AIP_EDUPLICATE,
-                                "duplicate value '%s' in fact '%s'",
-                                f->value_ids[i], f->id);
+        aipi_text ignored;
+        if ((help = aipi_ydoc_get(v, "help"))
+            && (rc = aipi_ld_text(L, help, &ignored)))
+            return rc;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp((*ids)[k], (*ids)[i]) == 0)
+                return aipi_ld_fail(L, aipi_ydoc_get(v, "id"), AIP_EDUPLICATE,
+                                    "duplicate value '%s' in '%s'", (*ids)[i],
+                                    owner);
     }
+    *count = (uint32_t)n->count;
+    return AIP_OK;
+}
+
+static int load_fact_values(aipi_loader *L, const ydoc_node *n, aipi_fact *f)
+{
+    int rc = aipi_ld_values(L, n, f->id, 1, &f->nvalues, &f->value_ids,
+                            &f->value_labels);
+    if (rc != AIP_OK)
+        return rc;
+    aipi_intern_init(&f->values, &L->kb->arena);
+    for (uint32_t i = 0; i < f->nvalues; i++)
+        if (aipi_intern_add(&f->values, f->value_ids[i], i) < 0)
+            return aipi_ld_oom(L, n);
     return AIP_OK;
 }
 

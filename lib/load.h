@@ -82,6 +82,13 @@ int aipi_ld_value_ref(aipi_loader *L, const ydoc_node *n,
 int aipi_ld_find(aipi_loader *L, const ydoc_node *n, const char *const *names,
                  size_t stride, size_t count, const char *what, uint32_t *out);
 
+/* Reads a list of `{id, label}` values (fact values also allow `help`):
+ * 1 to AIPI_MAX_VALUES of them, ids unique. `owner` names the fact or
+ * dimension in messages. */
+int aipi_ld_values(aipi_loader *L, const ydoc_node *n, const char *owner,
+                   int allow_help, uint32_t *count, const char ***ids,
+                   aipi_text **labels);
+
 /* Compiles the condition at n; *out receives its index. Dimension
  * conditions are allowed only while a regulation is being read. */
 int aipi_ld_condition(aipi_loader *L, const ydoc_node *n, uint32_t *out);

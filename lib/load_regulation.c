@@ -139,40 +139,13 @@ static int load_dimension(aipi_loader *L, const ydoc_node *n,
                           aipi_dimension *dim)
 {
     static const char *const keys[] = { "id", "title", "values", NULL };
-    static const char *const value_keys[] = { "id", "label", NULL };
     int rc;
-    const ydoc_node *values = GET(n, "values");
     if ((rc = aipi_ld_keys(L, n, keys, keys)) != AIP_OK
         || (rc = aipi_ld_id(L, GET(n, "id"), &dim->id)) != AIP_OK
-        || (rc = aipi_ld_text(L, GET(n, "title"), &dim->title)) != AIP_OK
-        || (rc = aipi_ld_seq(L, values, "values")) != AIP_OK)
+        || (rc = aipi_ld_text(L, GET(n, "title"), &dim->title)) != AIP_OK)
         return rc;
-    if (values->count == 0 || values->count > AIPI_MAX_VALUES)
-        return aipi_ld_fail(L, values, AIP_ESCHEMA,
-                            "a dimension needs between 1 and %d values",
-                            AIPI_MAX_VALUES);
-    dim->nvalues = (uint32_t)values->count;
-    dim->value_ids = list_alloc(L, values, values->count,
-                                sizeof *dim->value_ids, &rc);
-    dim->value_labels = dim->value_ids
-        ? list_alloc(L, values, values->count, sizeof *dim->value_labels, &rc)
-        : NULL;
-    if (!dim->value_labels)
-        return rc;
-    for (size_t i = 0; i < values->count; i++) {
-        const ydoc_node *v = values->items[i];
-        if ((rc = aipi_ld_keys(L, v, value_keys, value_keys)) != AIP_OK
-            || (rc = aipi_ld_id(L, GET(v, "id"), &dim->value_ids[i])) != AIP_OK
-            || (rc = aipi_ld_text(L, GET(v, "label"), &dim->value_labels[i]))
-                   != AIP_OK)
-            return rc;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(dim->value_ids[j], dim->value_ids[i]) == 0)
-                return aipi_ld_fail(L, GET(v, "id"), AIP_EDUPLICATE,
-                                    "duplicate value '%s' in dimension '%s'",
-                                    dim->value_ids[i], dim->id);
-    }
-    return AIP_OK;
+    return aipi_ld_values(L, GET(n, "values"), dim->id, 0, &dim->nvalues,
+                          &dim->value_ids, &dim->value_labels);
 }
 
 static int load_dimensions(aipi_loader *L, const ydoc_node *n,
@@ -285,7 +258,7 @@ static int load_penalty(aipi_loader *L, const ydoc_node *n,
                             "a percentage needs 'combine' (higher or lower)");
     if ((k = GET(n, "currency")) && (rc = aipi_ld_string(L, k, &p->currency)))
         return rc;
-    if ((k = GET(n, "per")) && (rc = aipi_ld_string(L, k, &p->per)))
+    if ((k = GET(n, "per")) && (rc = aipi_ld_text(L, k, &p->per)))
         return rc;
     p->turnover_fact = reg->turnover_fact;
     if ((k = GET(n, "turnover_fact"))

@@ -167,7 +167,7 @@ typedef struct aipi_penalty {
     int has_amount, has_percent;
     double amount, percent;
     const char *currency;
-    const char *per;
+    aipi_text per;               /* "infringement", "violation"; en NULL: none */
     aipi_combine combine;
     uint32_t turnover_fact;      /* or AIPI_NONE */
     uint32_t nvariants;

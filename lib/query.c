@@ -217,7 +217,8 @@ static int read_fact_value(profile_reader *p, const ydoc_node *n,
         for (size_t i = 0; i < n->count && rc == AIP_OK; i++) {
             uint32_t id;
             rc = read_value_id(p, n->items[i], f, &id);
-            v->set |= UINT64_C(1) << id;
+            if (rc == AIP_OK)
+                v->set |= UINT64_C(1) << id;
         }
         break;
     case FT_NUMBER:

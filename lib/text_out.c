@@ -14,7 +14,7 @@ typedef struct words {
     const char *as_of, *law, *applies, *not_applies, *undetermined,
         *obligations, *none, *in_force, *upcoming, *from, *possible, *rules,
         *notes, *missing, *penalty, *up_to, *not_certain, *will_be, *role,
-        *within, *every, *after, *knowledge;
+        *within, *every, *after, *knowledge, *per;
 } words;
 
 static const words EN = {
@@ -23,7 +23,7 @@ static const words EN = {
     "upcoming", "from", "possible, depends on missing facts",
     "Why (rules that fired)", "Notes", "Facts still needed (most decisive first)",
     "Penalty ceiling", "up to", "not certain: facts missing", "will be",
-    "role", "within", "every", "after", "Knowledge"
+    "role", "within", "every", "after", "Knowledge", "per"
 };
 
 static const words FR = {
@@ -33,16 +33,19 @@ static const words FR = {
     "Pourquoi (règles appliquées)", "Remarques",
     "Faits encore nécessaires (les plus décisifs d'abord)",
     "Plafond de sanction", "jusqu'à", "incertain : faits manquants", "sera",
-    "rôle", "dans un délai de", "tous les", "après", "Connaissances"
+    "rôle", "dans un délai de", "tous les", "après", "Connaissances", "par"
 };
 
-static const char *unit_name(aipi_unit u, int fr)
+static const char *unit_name(aipi_unit u, uint32_t amount, int fr)
 {
-    static const char *const en_units[] = { "hours", "days", "weeks",
-                                            "months", "years" };
-    static const char *const fr_units[] = { "heures", "jours", "semaines",
-                                            "mois", "ans" };
-    return fr ? fr_units[u] : en_units[u];
+    static const char *const en[2][5] = {
+        { "hour", "day", "week", "month", "year" },
+        { "hours", "days", "weeks", "months", "years" } };
+    static const char *const french[2][5] = {
+        { "heure", "jour", "semaine", "mois", "an" },
+        { "heures", "jours", "semaines", "mois", "ans" } };
+    int plural = amount > 1;
+    return fr ? french[plural][u] : en[plural][u];
 }
 
 static void put_amount(aipi_strbuf *sb, double x, const char *currency)
@@ -81,7 +84,7 @@ static void put_obligation(aipi_strbuf *sb, const words *W, const char *lang,
     for (uint32_t i = 0; i < ob->ndeadlines; i++) {
         const aipi_deadline *d = &ob->deadlines[i];
         aipi_sb_printf(sb, "      %s %u %s", d->every ? W->every : W->within,
-                       d->amount, unit_name(d->unit, fr));
+                       d->amount, unit_name(d->unit, d->amount, fr));
         if (d->after.en)
             aipi_sb_printf(sb, " %s %s", W->after,
                            aipi_text_get(&d->after, lang));
@@ -114,6 +117,19 @@ static void put_dimensions(aipi_strbuf *sb, const words *W, const char *lang,
                                g->rules[rr->upcoming[i].rule].cite.ref);
             }
     }
+}
+
+/* The "per" word of the regime that sets the ceiling (e.g. "violation"). */
+static const char *ceiling_per(const aipi_regulation *g, const aipi_res_reg *rr,
+                               const char *lang)
+{
+    for (uint32_t i = 0; i < rr->npenalties; i++) {
+        const aipi_penalty *p = &g->penalties[rr->penalties[i].penalty];
+        if (rr->penalties[i].status == AIP_IN_FORCE
+            && rr->penalties[i].ceiling == rr->ceiling && p->per.en)
+            return aipi_text_get(&p->per, lang);
+    }
+    return NULL;
 }
 
 static void put_regulation(aipi_strbuf *sb, const words *W, const char *lang,
@@ -159,6 +175,9 @@ static void put_regulation(aipi_strbuf *sb, const words *W, const char *lang,
     if (rr->has_ceiling) {
         aipi_sb_printf(sb, "\n  %s: %s ", W->penalty, W->up_to);
         put_amount(sb, rr->ceiling, rr->currency);
+        const char *per = ceiling_per(g, rr, lang);
+        if (per)
+            aipi_sb_printf(sb, " %s %s", W->per, per);
         if (!rr->ceiling_certain)
             aipi_sb_printf(sb, " (%s)", W->not_certain);
         aipi_sb_putc(sb, '\n');
