@@ -410,8 +410,12 @@ static int check_document(aipi_loader *L, const ydoc *doc)
                                         "regulation", NULL };
     static const char *const required[] = { "schema_version", NULL };
     L->doc = doc;
-    if (!doc->root)
-        return aipi_ld_fail(L, NULL, AIP_ESCHEMA, "empty document");
+    if (!doc->root) {
+        aipi_err_set(L->err, AIP_ESCHEMA, "empty document: a knowledge file "
+                     "needs at least 'schema_version'");
+        aipi_err_at(L->err, doc->name, 1, 1, "/");
+        return AIP_ESCHEMA;
+    }
     int rc = aipi_ld_keys(L, doc->root, keys, required);
     if (rc != AIP_OK)
         return rc;

@@ -166,9 +166,11 @@ const char *aip_result_missing_fact(const aip_result *r, size_t i)
 int aip_result_penalty_ceiling(const aip_result *r, size_t reg, double *out,
                                const char **currency)
 {
-    const aipi_res_reg *rr = res_reg(r, reg);
-    if (!rr || !out)
+    if (!r || !out)
         return AIP_EINVAL;
+    const aipi_res_reg *rr = res_reg(r, reg);
+    if (!rr)
+        return AIP_ERANGE;
     if (!rr->has_ceiling)
         return AIP_ENOTFOUND;
     *out = rr->ceiling;

@@ -22,7 +22,7 @@ const ydoc_limits aipi_ydoc_default_limits = {
 typedef struct frame {
     ydoc_node *node;
     ydoc_node **items, **keys;
-    size_t count, cap;
+    size_t count, cap, keys_cap; /* keys grow separately: see attach() */
     ydoc_node *pending_key;      /* mapping: key waiting for its value */
     const char *anchor;          /* to register once complete */
 } frame;
@@ -35,6 +35,8 @@ typedef struct builder {
     frame *stack;
     size_t depth, stack_cap;
     size_t total_nodes;
+    const char *data;            /* the input, for positions of reader errors */
+    size_t len;
     aipi_intern anchors;         /* anchor name -> index in anchor_nodes */
     ydoc_node **anchor_nodes;
     size_t anchor_count, anchor_cap;
@@ -110,15 +112,15 @@ static int attach(builder *b, const yaml_event_t *ev, ydoc_node *n)
         if (strcmp(n->str, "<<") == 0 && n->plain)
             return fail_at(b, n->line, n->column, AIP_EYAML,
                            "merge keys (<<) are not supported");
-        for (size_t i = 0; i < f->count; i++)
-            if (f->keys[i]->len == n->len
-                && memcmp(f->keys[i]->str, n->str, n->len) == 0)
-                return fail_at(b, n->line, n->column, AIP_EYAML,
-                               "duplicate key '%s' (first at line %u)", n->str,
-                               f->keys[i]->line);
+        if (!n->parent) {   /* errors about a key point at the key itself */
+            n->parent = f->node;
+            n->key = n->str;
+        }
         f->pending_key = n;
         return AIP_OK;
     }
+    /* Each array records its own capacity as soon as it has grown, so that
+     * a failure growing the second frees the first with its true size. */
     if (f->count == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 8;
         ydoc_node **items = aipi_realloc(b->alloc, f->items,
@@ -127,15 +129,17 @@ static int attach(builder *b, const yaml_event_t *ev, ydoc_node *n)
         if (!items)
             return oom(b, ev);
         f->items = items;
-        if (is_map) {
-            ydoc_node **keys = aipi_realloc(b->alloc, f->keys,
-                                            f->cap * sizeof *keys,
-                                            cap * sizeof *keys);
-            if (!keys)
-                return oom(b, ev);
-            f->keys = keys;
-        }
         f->cap = cap;
+    }
+    if (is_map && f->count == f->keys_cap) {
+        size_t cap = f->cap;
+        ydoc_node **keys = aipi_realloc(b->alloc, f->keys,
+                                        f->keys_cap * sizeof *keys,
+                                        cap * sizeof *keys);
+        if (!keys)
+            return oom(b, ev);
+        f->keys = keys;
+        f->keys_cap = cap;
     }
     if (!n->parent && n != f->node) {
         n->parent = f->node;
@@ -274,13 +278,65 @@ static int push(builder *b, const yaml_event_t *ev, ydoc_kind kind,
 static void free_frame(builder *b, frame *f)
 {
     aipi_free(b->alloc, f->items, f->cap * sizeof *f->items);
-    aipi_free(b->alloc, f->keys, f->cap * sizeof *f->keys);
+    aipi_free(b->alloc, f->keys, f->keys_cap * sizeof *f->keys);
     f->items = f->keys = NULL;
+}
+
+/* Orders keys by text, then by position, so that duplicates are adjacent
+ * and the later one is reported. */
+static int compare_keys(const void *x, const void *y)
+{
+    const ydoc_node *a = *(ydoc_node *const *)x, *c = *(ydoc_node *const *)y;
+    size_t n = a->len < c->len ? a->len : c->len;
+    int d = memcmp(a->str, c->str, n);
+    if (d || a->len != c->len)
+        return d ? d : (a->len < c->len ? -1 : 1);
+    if (a->line != c->line)
+        return a->line < c->line ? -1 : 1;
+    return a->column < c->column ? -1 : a->column > c->column;
+}
+
+/* Duplicate keys, in O(n log n): a mapping with many keys must not cost
+ * quadratic time (anyone can write one within the size limits). */
+static int check_duplicate_keys(builder *b, const yaml_event_t *ev, frame *f)
+{
+    if (f->count < 2)
+        return AIP_OK;
+    ydoc_node **sorted = aipi_malloc(b->alloc, f->count * sizeof *sorted);
+    if (!sorted)
+        return oom(b, ev);
+    memcpy(sorted, f->keys, f->count * sizeof *sorted);
+    qsort(sorted, f->count, sizeof *sorted, compare_keys);
+    const ydoc_node *first = NULL, *dup = NULL;
+    for (size_t i = 1; i < f->count; i++) {
+        const ydoc_node *a = sorted[i - 1], *c = sorted[i];
+        if (a->len == c->len && memcmp(a->str, c->str, a->len) == 0
+            && (!dup || c->line < dup->line
+                || (c->line == dup->line && c->column < dup->column))) {
+            size_t k = i - 1;
+            while (k > 0 && sorted[k - 1]->len == c->len
+                   && memcmp(sorted[k - 1]->str, c->str, c->len) == 0)
+                k--;
+            first = sorted[k];
+            dup = c;
+        }
+    }
+    aipi_free(b->alloc, sorted, f->count * sizeof *sorted);
+    if (dup)
+        return fail_at(b, dup->line, dup->column, AIP_EYAML,
+                       "duplicate key '%s' (first at line %u)", dup->str,
+                       first->line);
+    return AIP_OK;
 }
 
 static int pop(builder *b, const yaml_event_t *ev)
 {
     frame *f = &b->stack[b->depth - 1];
+    if (f->node->kind == YD_MAP) {
+        int rc = check_duplicate_keys(b, ev, f);
+        if (rc != AIP_OK)
+            return rc;
+    }
     ydoc_node *n = f->node;
     size_t weight = 1;
     n->count = f->count;
@@ -342,6 +398,21 @@ static int yaml_failure(builder *b, const yaml_parser_t *p)
 {
     if (p->error == YAML_MEMORY_ERROR)
         return fail_at(b, 0, 0, AIP_ENOMEM, "out of memory in the YAML parser");
+    if (p->error == YAML_READER_ERROR) {
+        /* The reader (encoding) reports a byte offset, not a mark. */
+        unsigned line = 1, col = 1;
+        for (size_t i = 0; i < p->problem_offset && i < b->len; i++) {
+            if (b->data[i] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)b->data[i] & 0xC0) != 0x80) {
+                col++;   /* count characters, not continuation bytes */
+            }
+        }
+        return fail_at(b, line, col, AIP_EYAML, "%s (byte 0x%02x)",
+                       p->problem ? p->problem : "invalid encoding",
+                       (unsigned)p->problem_value & 0xFF);
+    }
     const yaml_mark_t *m = &p->problem_mark;
     if (p->context)
         return fail_at(b, (unsigned)m->line + 1, (unsigned)m->column + 1,
@@ -363,6 +434,8 @@ int aipi_ydoc_parse(ydoc *doc, const aip_allocator *alloc, const char *name,
     b.alloc = alloc;
     b.limits = limits ? limits : &aipi_ydoc_default_limits;
     b.err = err;
+    b.data = data;
+    b.len = len;
     aipi_intern_init(&b.anchors, &doc->arena);
     doc->name = aipi_arena_strdup(&doc->arena, name ? name : "<buffer>");
     if (!doc->name)

@@ -196,11 +196,16 @@ static int cmd_lint(int argc, char **argv)
             break;
         int c = exit_code_for(rc);
         code = code > c ? code : c;
-        const char *bad = err ? aip_error_file(err) : NULL;
+        /* Find the failing file among ours before the error is freed. */
+        const char *bad_name = err ? aip_error_file(err) : NULL;
+        size_t bad = n;
+        for (size_t i = 0; bad_name && i < n; i++)
+            if (strcmp(files[i], bad_name) == 0)
+                bad = i;
         fail_with(rc, err);   /* prints and frees */
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            if (!bad || strcmp(files[i], bad) != 0)
+            if (i != bad)
                 files[k++] = files[i];
         if (k == n)
             break;   /* the error names no file of ours: nothing to drop */

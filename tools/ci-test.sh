@@ -3,6 +3,7 @@
 #   1. ./bootstrap
 #   2. _build/plain: configure, make, make check
 #   3. _build/asan:  configure --enable-sanitizers (ASan + UBSan), make check
+#   3b. _build/tsan: configure --enable-sanitizers=thread, the threads test
 #   4. _build/plain: make distcheck (tarball build, check, install,
 #      installcheck, uninstall)
 # Exits non-zero on the first failure, after printing the end of every
@@ -64,7 +65,7 @@ if test -f config.status; then
 fi
 
 rm -rf _build
-mkdir -p "$logdir" _build/plain _build/asan
+mkdir -p "$logdir" _build/plain _build/asan _build/tsan
 
 step "bootstrap"
 sh ./bootstrap || fail "bootstrap"
@@ -83,6 +84,13 @@ step "sanitizer build: configure --enable-sanitizers"
 step "sanitizer build: make check"
 summaries+=("$root/_build/asan/test-suite.log")
 make -C _build/asan -j"$jobs" check || fail "make check (sanitizers)"
+
+step "thread sanitizer build: the shared-knowledge threads test"
+(cd _build/tsan && ../../configure --enable-sanitizers=thread) \
+    || fail "configure (thread sanitizer)"
+summaries+=("$root/_build/tsan/test-suite.log")
+AIP_THREAD_ROUNDS=10 make -C _build/tsan -j"$jobs" check \
+    TESTS=tests/check_threads || fail "make check (thread sanitizer)"
 
 step "make distcheck"
 summaries+=("$logdir/distcheck.log")
