@@ -9,7 +9,6 @@
  * size of the knowledge base.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -54,6 +53,10 @@ static aipi_tv eval_fact(const aip_kb *kb, const aip_query *q,
             return from_bool((c->lit.set >> v->e) & 1);
         return from_bool((v->e == c->lit.e) == (c->op == OP_EQ));
     case FT_SET:
+        if (c->op == OP_CONTAINS_ANY)
+            return from_bool((v->set & c->lit.set) != 0);
+        if (c->op == OP_CONTAINS_ALL)
+            return from_bool((v->set & c->lit.set) == c->lit.set);
         return from_bool((v->set >> c->lit.e) & 1);
     case FT_NUMBER:
         return from_bool(compare_num(v->num, (aipi_op)c->op, c->lit.num));
@@ -196,17 +199,10 @@ static int in_law(uint32_t v, uint32_t from, uint32_t until)
     return v >= from && v < until;
 }
 
-/* Without a date of its own, a provision applies from the entry into force
- * of the version that made it law. */
-static aipi_date law_entry(const reg_eval *E, uint32_t law_from)
-{
-    return E->reg->versions[law_from].in_force;
-}
-
+/* Dates were resolved per version at load (load_regulation.c). */
 static aipi_date rule_date(const reg_eval *E, const aipi_rule *r)
 {
-    return aipi_dated_resolve(&r->applies_from, E->out->version,
-                              law_entry(E, r->law_from));
+    return r->from_v[E->out->version];
 }
 
 static void evaluate_rules(reg_eval *E)
@@ -289,9 +285,7 @@ static aipi_date obligation_date(const reg_eval *E, const aipi_rule *rule,
 {
     const aipi_obligation *ob = &E->reg->obligations[ro->obligation];
     uint32_t v = E->out->version;
-    aipi_date d = ro->applies_from.n
-        ? aipi_dated_resolve(&ro->applies_from, v, law_entry(E, ob->law_from))
-        : aipi_dated_resolve(&ob->applies_from, v, law_entry(E, ob->law_from));
+    aipi_date d = ro->from_v ? ro->from_v[v] : ob->from_v[v];
     aipi_date rd = rule_date(E, rule);
     return d > rd ? d : rd;
 }
@@ -346,7 +340,11 @@ static int emit_obligations(reg_eval *E)
         aipi_res_obligation *ro = &out->obligations[out->nobligations++];
         ro->obligation = o;
         ro->from = E->ob_date[o];
-        aipi_date_format(ro->from, ro->from_str);
+        /* Obligations mostly share a few dates: format each once. */
+        if (out->nobligations > 1 && ro[-1].from == ro->from)
+            memcpy(ro->from_str, ro[-1].from_str, sizeof ro->from_str);
+        else
+            aipi_date_format(ro->from, ro->from_str);
         ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
         ro->certain = E->ob_state[o] == 2
                    && out->applicability == AIP_APPLIES;
@@ -355,47 +353,44 @@ static int emit_obligations(reg_eval *E)
     return AIP_OK;
 }
 
-/* Lists rules with truth value t (fired: TV_TRUE; undetermined: TV_UNKNOWN);
- * scope_only keeps only scope rules. */
-static int list_rules(reg_eval *E, aipi_tv t, int scope_only,
-                      aipi_res_rule **list, uint32_t *count)
+/* The explanation lists, in one pass over the rules: fired (true),
+ * undetermined (unknown), and the scope rules that are true or unknown,
+ * true ones first. */
+static int list_rules(reg_eval *E)
 {
     const aipi_regulation *reg = E->reg;
-    uint32_t n = 0;
-    for (uint32_t r = 0; r < reg->nrules; r++)
-        n += E->tv[r] == t && (!scope_only || reg->rules[r].scope);
-    *list = aipi_arena_array(E->arena, n + 1, sizeof **list);
-    if (!*list)
-        return AIP_ENOMEM;
-    *count = 0;
+    aipi_res_reg *out = E->out;
+    uint32_t n[2] = { 0, 0 }, nscope[2] = { 0, 0 };
     for (uint32_t r = 0; r < reg->nrules; r++) {
-        if (E->tv[r] != t || (scope_only && !reg->rules[r].scope))
+        uint8_t t = E->tv[r];
+        if (t != TV_TRUE && t != TV_UNKNOWN)
             continue;
-        aipi_res_rule *rr = &(*list)[(*count)++];
-        rr->rule = r;
-        rr->tv = (uint8_t)t;
-        rr->from = rule_date(E, &reg->rules[r]);
-        rr->status = rr->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+        n[t == TV_UNKNOWN]++;
+        nscope[t == TV_UNKNOWN] += reg->rules[r].scope != SCOPE_NONE;
     }
-    return AIP_OK;
-}
-
-static int list_scope(reg_eval *E)
-{
-    aipi_res_rule *on = NULL, *maybe = NULL;
-    uint32_t non = 0, nmaybe = 0;
-    int rc = list_rules(E, TV_TRUE, 1, &on, &non);
-    if (rc == AIP_OK)
-        rc = list_rules(E, TV_UNKNOWN, 1, &maybe, &nmaybe);
-    if (rc != AIP_OK)
-        return rc;
-    E->out->scope = aipi_arena_array(E->arena, non + nmaybe + 1,
-                                     sizeof *E->out->scope);
-    if (!E->out->scope)
+    out->fired = aipi_arena_array(E->arena, n[0] + 1, sizeof *out->fired);
+    out->undetermined = aipi_arena_array(E->arena, n[1] + 1,
+                                         sizeof *out->undetermined);
+    out->scope = aipi_arena_array(E->arena, nscope[0] + nscope[1] + 1,
+                                  sizeof *out->scope);
+    if (!out->fired || !out->undetermined || !out->scope)
         return AIP_ENOMEM;
-    memcpy(E->out->scope, on, non * sizeof *on);
-    memcpy(E->out->scope + non, maybe, nmaybe * sizeof *maybe);
-    E->out->nscope = non + nmaybe;
+    uint32_t scope_next[2] = { 0, nscope[0] };
+    for (uint32_t r = 0; r < reg->nrules; r++) {
+        uint8_t t = E->tv[r];
+        if (t != TV_TRUE && t != TV_UNKNOWN)
+            continue;
+        int u = t == TV_UNKNOWN;
+        aipi_res_rule rr = { r, t, 0, rule_date(E, &reg->rules[r]) };
+        rr.status = rr.from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+        if (u)
+            out->undetermined[out->nundetermined++] = rr;
+        else
+            out->fired[out->nfired++] = rr;
+        if (reg->rules[r].scope != SCOPE_NONE)
+            out->scope[scope_next[u]++] = rr;
+    }
+    out->nscope = nscope[0] + nscope[1];
     return AIP_OK;
 }
 
@@ -501,8 +496,7 @@ static int collect_penalties(reg_eval *E)
         const aipi_penalty *pen = &reg->penalties[p];
         aipi_res_penalty *rp = &out->penalties[out->npenalties++];
         rp->penalty = p;
-        rp->from = aipi_dated_resolve(&pen->applies_from, out->version,
-                                      law_entry(E, 0));
+        rp->from = pen->from_v[out->version];
         rp->status = rp->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
         compute_ceiling(E, pen, rp);
         if (rp->status != AIP_IN_FORCE)
@@ -598,9 +592,9 @@ static void score_missing(reg_eval *E)
     }
 }
 
-static int compare_missing(const void *x, const void *y)
+static int compare_missing(const aipi_res_missing *a,
+                           const aipi_res_missing *b)
 {
-    const aipi_res_missing *a = x, *b = y;
     if (a->relevance != b->relevance)
         return a->relevance == TV_TRUE ? -1 : 1;
     if (a->score != b->score)
@@ -608,10 +602,35 @@ static int compare_missing(const void *x, const void *y)
     return a->fact < b->fact ? -1 : a->fact > b->fact;
 }
 
+/* Insertion sort: the lists are short, and qsort may allocate. */
+static void sort_missing(aipi_res_missing *m, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        aipi_res_missing x = m[i];
+        uint32_t j = i;
+        for (; j > 0 && compare_missing(&x, &m[j - 1]) < 0; j--)
+            m[j] = m[j - 1];
+        m[j] = x;
+    }
+}
+
+/* Is fact f's question relevant for this profile? Memoised per
+ * classification in rel (0xFF = not evaluated yet). */
+static aipi_tv relevance(const aip_kb *kb, const aip_query *q, uint8_t *rel,
+                         uint32_t f)
+{
+    if (rel[f] == 0xFF)
+        rel[f] = (uint8_t)(kb->facts[f].relevant_if == AIPI_NONE
+                               ? TV_TRUE
+                               : aipi_eval_cond(kb, q, kb->facts[f].relevant_if,
+                                                NULL));
+    return (aipi_tv)rel[f];
+}
+
 /* Turns per-fact scores into a sorted list, leaving out facts whose
  * question is irrelevant for this profile. */
 static int rank_missing(const aip_kb *kb, const aip_query *q,
-                        const uint32_t *score, aipi_arena *arena,
+                        const uint32_t *score, uint8_t *rel, aipi_arena *arena,
                         aipi_res_missing **list, uint32_t *count)
 {
     uint32_t n = 0;
@@ -624,18 +643,15 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
     for (uint32_t f = 0; f < kb->nfacts; f++) {
         if (!score[f])
             continue;
-        aipi_tv rel = kb->facts[f].relevant_if == AIPI_NONE
-            ? TV_TRUE
-            : aipi_eval_cond(kb, q, kb->facts[f].relevant_if, NULL);
-        if (rel == TV_FALSE)
+        aipi_tv r = relevance(kb, q, rel, f);
+        if (r == TV_FALSE)
             continue;
         aipi_res_missing *m = &(*list)[(*count)++];
         m->fact = f;
         m->score = score[f];
-        m->relevance = (uint8_t)rel;
+        m->relevance = (uint8_t)r;
     }
-    if (*count > 1)
-        qsort(*list, *count, sizeof **list, compare_missing);
+    sort_missing(*list, *count);
     return AIP_OK;
 }
 
@@ -643,7 +659,7 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
 
 static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                aip_result *res, uint32_t index,
-                               uint32_t *global_score)
+                               uint32_t *global_score, uint8_t *rel)
 {
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
@@ -668,12 +684,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     collect_obligations(&E);
     int rc = emit_obligations(&E);
     if (rc == AIP_OK)
-        rc = list_scope(&E);
-    if (rc == AIP_OK)
-        rc = list_rules(&E, TV_TRUE, 0, &out->fired, &out->nfired);
-    if (rc == AIP_OK)
-        rc = list_rules(&E, TV_UNKNOWN, 0, &out->undetermined,
-                        &out->nundetermined);
+        rc = list_rules(&E);
     if (rc == AIP_OK)
         rc = list_upcoming(&E);
     if (rc == AIP_OK)
@@ -683,7 +694,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     score_missing(&E);
     for (uint32_t f = 0; f < kb->nfacts; f++)
         global_score[f] += E.score[f];
-    return rank_missing(kb, q, E.score, &res->arena, &out->missing,
+    return rank_missing(kb, q, E.score, rel, &res->arena, &out->missing,
                         &out->nmissing);
 }
 
@@ -708,16 +719,19 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
     res->known = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
     res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
                                    sizeof *res->values);
-    int rc = res->regs && score && res->known && res->values ? AIP_OK
-                                                             : AIP_ENOMEM;
+    uint8_t *rel = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
+    int rc = res->regs && score && rel && res->known && res->values
+                 ? AIP_OK : AIP_ENOMEM;
+    if (rc == AIP_OK)
+        memset(rel, 0xFF, kb->nfacts + 1);
     if (rc == AIP_OK) {
         memcpy(res->known, q->known, kb->nfacts);
         memcpy(res->values, q->values, kb->nfacts * sizeof *q->values);
     }
     for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
-        rc = classify_regulation(kb, q, res, i, score);
+        rc = classify_regulation(kb, q, res, i, score, rel);
     if (rc == AIP_OK)
-        rc = rank_missing(kb, q, score, &res->arena, &res->missing,
+        rc = rank_missing(kb, q, score, rel, &res->arena, &res->missing,
                           &res->nmissing);
     if (rc != AIP_OK) {
         aipi_arena_free(&res->arena);

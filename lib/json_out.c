@@ -41,28 +41,65 @@ static void jw_item(jw *w)
     jw_indent(w);
 }
 
-/* Writes s as a JSON string. Runs of bytes that need no escaping are
- * appended in one call: strings are most of the output. */
+/* Does the 8-byte word hold a byte that JSON must escape: below 0x20, '"'
+ * or '\\'? Bit tricks from "Bit Twiddling Hacks" (haszero / hasless); bytes
+ * of UTF-8 sequences (>= 0x80) never match. */
+static int word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w;
+    uint64_t zero_q = (quote - ones) & ~quote;
+    uint64_t zero_b = (backslash - ones) & ~backslash;
+    return ((control | zero_q | zero_b) & high) != 0;
+}
+
+/* Length of the prefix of s[0..n) that needs no escaping, 8 bytes at a
+ * time: the strings are most of the output. */
+static size_t plain_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (word_needs_escape(w))
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            break;
+    }
+    return i;
+}
+
 static void jw_string_raw(jw *w, const char *s)
 {
+    size_t n = strlen(s);
+    aipi_sb_reserve(&w->sb, n + 2);
     aipi_sb_putc(&w->sb, '"');
-    const unsigned char *run = (const unsigned char *)s, *p = run;
-    for (;; p++) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        aipi_sb_append(&w->sb, (const char *)run, (size_t)(p - run));
-        run = p + 1;
-        switch (c) {
-        case '\0': aipi_sb_putc(&w->sb, '"'); return;
+    while (n > 0) {
+        size_t plain = plain_prefix(s, n);
+        aipi_sb_append(&w->sb, s, plain);
+        s += plain;
+        n -= plain;
+        if (n == 0)
+            break;
+        switch (*s) {
         case '"':  aipi_sb_append(&w->sb, "\\\"", 2); break;
         case '\\': aipi_sb_append(&w->sb, "\\\\", 2); break;
         case '\n': aipi_sb_append(&w->sb, "\\n", 2); break;
         case '\r': aipi_sb_append(&w->sb, "\\r", 2); break;
         case '\t': aipi_sb_append(&w->sb, "\\t", 2); break;
-        default:   aipi_sb_printf(&w->sb, "\\u%04x", c); break;
+        default:
+            aipi_sb_printf(&w->sb, "\\u%04x", (unsigned)(unsigned char)*s);
+            break;
         }
+        s++;
+        n--;
     }
+    aipi_sb_putc(&w->sb, '"');
 }
 
 static void jw_open(jw *w, char c)
@@ -82,11 +119,14 @@ static void jw_close(jw *w, char c)
     aipi_sb_putc(&w->sb, c);
 }
 
+/* Keys are this file's constants or knowledge ids ([a-z0-9_.-], checked
+ * by the loader): they never need escaping. */
 static void jw_key(jw *w, const char *key)
 {
     jw_item(w);
-    jw_string_raw(w, key);
-    aipi_sb_append(&w->sb, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    aipi_sb_putc(&w->sb, '"');
+    aipi_sb_append(&w->sb, key, strlen(key));
+    aipi_sb_append(&w->sb, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
 }
 
 /* Values inside arrays call jw_item first; after a key they do not. */
@@ -106,12 +146,23 @@ static void jw_null(jw *w)           { aipi_sb_puts(&w->sb, "null"); }
 
 static void jw_num(jw *w, double x)
 {
-    if (!isfinite(x))
+    if (!isfinite(x)) {
         aipi_sb_puts(&w->sb, "null");
-    else if (fabs(x) < 1e15 && floor(x) == x)
-        aipi_sb_printf(&w->sb, "%.0f", x);
-    else
+    } else if (fabs(x) < 1e15 && floor(x) == x) {
+        /* Whole numbers (amounts, counts) without printf's float path. */
+        char digits[24];
+        int64_t v = (int64_t)x;
+        uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        size_t k = sizeof digits;
+        do
+            digits[--k] = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v < 0)
+            digits[--k] = '-';
+        aipi_sb_append(&w->sb, digits + k, sizeof digits - k);
+    } else {
         aipi_sb_printf(&w->sb, "%.17g", x);
+    }
 }
 
 static void jw_kstr(jw *w, const char *k, const char *v) { jw_key(w, k); jw_str(w, v); }

@@ -49,6 +49,62 @@ static int push_refs(aipi_loader *L, const ydoc_node *n, const uint32_t *refs,
     return AIP_OK;
 }
 
+/* The set-membership mask a child contributes when folded, or 0 when it
+ * cannot be folded: `contains` on a set fact (any or all), and for `any`
+ * also `eq`/`in` on an enum fact (as `in`). */
+static uint64_t fold_mask(const aipi_loader *L, const aipi_cond *c,
+                          aipi_cond_kind kind)
+{
+    if (c->kind != C_FACT)
+        return 0;
+    aipi_fact_type t = L->kb->facts[c->a].type;
+    if (t == FT_SET && c->op == OP_CONTAINS)
+        return UINT64_C(1) << c->lit.e;
+    if (t == FT_SET && c->op == (kind == C_ANY ? OP_CONTAINS_ANY : OP_CONTAINS_ALL))
+        return c->lit.set;
+    if (kind == C_ANY && t == FT_ENUM && c->op == OP_EQ)
+        return UINT64_C(1) << c->lit.e;
+    if (kind == C_ANY && t == FT_ENUM && c->op == OP_IN)
+        return c->lit.set;
+    return 0;
+}
+
+/* Folds the children of an all/any that test one set or enum fact into a
+ * single mask test per fact. Exact in three-valued logic: tests of one
+ * fact are all unknown or all decided together, and Kleene AND/OR are
+ * commutative. Long lists such as "any of these Annex III points" become
+ * one node. Returns the new number of children. */
+static size_t fold_children(aipi_loader *L, const ydoc_node *n, uint32_t *kids,
+                            size_t count, aipi_cond_kind kind, int *rc)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < count; i++) {
+        aipi_cond c = L->conds[kids[i]];
+        uint64_t mask = fold_mask(L, &c, kind);
+        size_t group = out;
+        for (size_t k = 0; mask && k < out; k++) {
+            const aipi_cond *g = &L->conds[kids[k]];
+            if (fold_mask(L, g, kind) && g->a == c.a)
+                group = k;
+        }
+        if (!mask || group == out) {
+            kids[out++] = kids[i];
+            continue;
+        }
+        /* Merge child i into the group's node (a fresh node, so that no
+         * node is shared between two lists). */
+        aipi_cond merged = L->conds[kids[group]];
+        merged.lit.set = fold_mask(L, &merged, kind) | mask;
+        merged.op = (uint8_t)(L->kb->facts[c.a].type == FT_ENUM
+                                  ? OP_IN
+                                  : kind == C_ANY ? OP_CONTAINS_ANY
+                                                  : OP_CONTAINS_ALL);
+        if ((*rc = push_cond(L, n, &merged, &kids[group])) != AIP_OK)
+            return 0;
+    }
+    return out;
+}
+
 /* all: / any: */
 static int compile_list(aipi_loader *L, const ydoc_node *list,
                         aipi_cond_kind kind, uint32_t *out)
@@ -61,9 +117,12 @@ static int compile_list(aipi_loader *L, const ydoc_node *list,
         return aipi_ld_oom(L, list);
     for (size_t i = 0; i < list->count && rc == AIP_OK; i++)
         rc = aipi_ld_condition(L, list->items[i], &kids[i]);
-    aipi_cond c = { .kind = (uint8_t)kind, .n = (uint32_t)list->count };
+    size_t n = rc == AIP_OK ? fold_children(L, list, kids, list->count, kind,
+                                            &rc)
+                            : 0;
+    aipi_cond c = { .kind = (uint8_t)kind, .n = (uint32_t)n };
     if (rc == AIP_OK)
-        rc = push_refs(L, list, kids, list->count, &c.a);
+        rc = push_refs(L, list, kids, n, &c.a);
     aipi_free(L->alloc, kids, (list->count + 1) * sizeof *kids);
     return rc == AIP_OK ? push_cond(L, list, &c, out) : rc;
 }

@@ -674,6 +674,48 @@ static int load_header(aipi_loader *L, const ydoc_node *n,
     return load_versions(L, GET(n, "versions"), reg);
 }
 
+/* Resolves a dated value for every version once, at load, so that the
+ * evaluator reads a date with one array access. Without a date of its own,
+ * a provision applies from the entry into force of the version that made it
+ * law (law_from). */
+static aipi_date *resolve_dates(aipi_loader *L, const aipi_regulation *reg,
+                                const aipi_dated *d, uint32_t law_from)
+{
+    aipi_date *out = aipi_arena_array(&L->kb->arena, reg->nversions,
+                                      sizeof *out);
+    for (uint32_t v = 0; out && v < reg->nversions; v++)
+        out[v] = aipi_dated_resolve(d, v, reg->versions[law_from].in_force);
+    return out;
+}
+
+static int resolve_all_dates(aipi_loader *L, const ydoc_node *n,
+                             aipi_regulation *reg)
+{
+    for (uint32_t i = 0; i < reg->nrules; i++) {
+        aipi_rule *r = &reg->rules[i];
+        if (!(r->from_v = resolve_dates(L, reg, &r->applies_from, r->law_from)))
+            return aipi_ld_oom(L, n);
+        for (uint32_t k = 0; k < r->nobligations; k++) {
+            aipi_rule_obligation *ro = &r->obligations[k];
+            uint32_t from = reg->obligations[ro->obligation].law_from;
+            if (ro->applies_from.n
+                && !(ro->from_v = resolve_dates(L, reg, &ro->applies_from, from)))
+                return aipi_ld_oom(L, n);
+        }
+    }
+    for (uint32_t i = 0; i < reg->nobligations; i++) {
+        aipi_obligation *ob = &reg->obligations[i];
+        if (!(ob->from_v = resolve_dates(L, reg, &ob->applies_from, ob->law_from)))
+            return aipi_ld_oom(L, n);
+    }
+    for (uint32_t i = 0; i < reg->npenalties; i++) {
+        aipi_penalty *p = &reg->penalties[i];
+        if (!(p->from_v = resolve_dates(L, reg, &p->applies_from, 0)))
+            return aipi_ld_oom(L, n);
+    }
+    return AIP_OK;
+}
+
 int aipi_ld_regulation(aipi_loader *L, const ydoc_node *n,
                        aipi_regulation *reg)
 {
@@ -706,6 +748,8 @@ int aipi_ld_regulation(aipi_loader *L, const ydoc_node *n,
         rc = load_rules(L, k, reg, &obligations, &penalties);
     else
         reg->eval_order = list_alloc(L, n, 1, sizeof *reg->eval_order, &rc);
+    if (rc == AIP_OK)
+        rc = resolve_all_dates(L, n, reg);
 out:
     L->reg = NULL;
     return rc;

@@ -65,7 +65,10 @@ typedef enum {
 } aipi_cond_kind;
 
 typedef enum {
-    OP_EQ, OP_NE, OP_IN, OP_CONTAINS, OP_GT, OP_GTE, OP_LT, OP_LTE
+    OP_EQ, OP_NE, OP_IN, OP_CONTAINS, OP_GT, OP_GTE, OP_LT, OP_LTE,
+    /* Made by the compiler, never written in files: several `contains`
+     * on one set fact folded into one mask test (lit.set). */
+    OP_CONTAINS_ANY, OP_CONTAINS_ALL
 } aipi_op;
 
 typedef struct aipi_cond {
@@ -107,6 +110,7 @@ typedef struct aipi_raise {
 typedef struct aipi_rule_obligation {
     uint32_t obligation;
     aipi_dated applies_from;     /* override, or n == 0 */
+    aipi_date *from_v;           /* override per version, or NULL */
 } aipi_rule_obligation;
 
 typedef enum { SCOPE_NONE = 0, SCOPE_IN = 1, SCOPE_OUT = 2 } aipi_scope;
@@ -125,6 +129,7 @@ typedef struct aipi_rule {
     uint32_t *penalties;
     aipi_text note;              /* en == NULL: none */
     aipi_dated applies_from;
+    aipi_date *from_v;           /* applies_from resolved per version */
     uint32_t law_from, law_until; /* version range [from, until) */
     uint32_t nfacts;             /* facts the condition reads, for the */
     uint32_t *facts;             /* explanation and the missing facts */
@@ -146,6 +151,7 @@ typedef struct aipi_obligation {
     uint32_t role;               /* value of the role fact, or AIPI_NONE */
     aipi_cite cite;
     aipi_dated applies_from;
+    aipi_date *from_v;           /* applies_from resolved per version */
     uint32_t ndeadlines;
     aipi_deadline *deadlines;
     uint32_t penalty;            /* or AIPI_NONE */
@@ -173,6 +179,7 @@ typedef struct aipi_penalty {
     uint32_t nvariants;
     aipi_variant *variants;
     aipi_dated applies_from;
+    aipi_date *from_v;           /* applies_from resolved per version */
 } aipi_penalty;
 
 typedef struct aipi_regulation {

@@ -17,7 +17,7 @@ void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc)
     sb->failed = 0;
 }
 
-static int grow(aipi_strbuf *sb, size_t extra)
+int aipi_sb_reserve(aipi_strbuf *sb, size_t extra)
 {
     if (sb->failed)
         return 0;
@@ -41,9 +41,9 @@ static int grow(aipi_strbuf *sb, size_t extra)
     return 1;
 }
 
-void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
+void aipi_sb_append_slow(aipi_strbuf *sb, const char *s, size_t n)
 {
-    if (!grow(sb, n))
+    if (!aipi_sb_reserve(sb, n))
         return;
     memcpy(sb->data + sb->len, s, n);
     sb->len += n;
@@ -53,11 +53,6 @@ void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
 void aipi_sb_puts(aipi_strbuf *sb, const char *s)
 {
     aipi_sb_append(sb, s, strlen(s));
-}
-
-void aipi_sb_putc(aipi_strbuf *sb, char c)
-{
-    aipi_sb_append(sb, &c, 1);
 }
 
 void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
@@ -75,7 +70,7 @@ void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
         aipi_sb_append(sb, small, (size_t)n);
         return;
     }
-    if (!grow(sb, (size_t)n))
+    if (!aipi_sb_reserve(sb, (size_t)n))
         return;
     va_start(ap, fmt);
     vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);

@@ -8,6 +8,7 @@
 #define AIP_STRBUF_H
 
 #include <stddef.h>
+#include <string.h>
 #include "aipolicy.h"
 
 typedef struct aipi_strbuf {
@@ -18,9 +19,30 @@ typedef struct aipi_strbuf {
 } aipi_strbuf;
 
 void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc);
-void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n);
+/* Grows the buffer so that `extra` more bytes fit; 0 once failed. */
+int  aipi_sb_reserve(aipi_strbuf *sb, size_t extra);
+void aipi_sb_append_slow(aipi_strbuf *sb, const char *s, size_t n);
+
+static inline void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
+{
+    if (!sb->failed && sb->len + n + 1 <= sb->cap) {
+        memcpy(sb->data + sb->len, s, n);
+        sb->len += n;
+        sb->data[sb->len] = '\0';
+    } else {
+        aipi_sb_append_slow(sb, s, n);
+    }
+}
 void aipi_sb_puts(aipi_strbuf *sb, const char *s);
-void aipi_sb_putc(aipi_strbuf *sb, char c);
+/* The output writers append millions of small pieces: the common case
+ * (room left) is inline. The buffer stays NUL-terminated. */
+static inline void aipi_sb_putc(aipi_strbuf *sb, char c)
+{
+    if ((!sb->failed && sb->len + 2 <= sb->cap) || aipi_sb_reserve(sb, 1)) {
+        sb->data[sb->len++] = c;
+        sb->data[sb->len] = '\0';
+    }
+}
 void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
