@@ -2,6 +2,8 @@
  * ydoc.c - libyaml events -> ydoc tree, with limits.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -543,6 +545,16 @@ int aipi_read_file(const aip_allocator *alloc, const char *path, char **data,
         return AIP_EIO;
     }
     size_t cap = 4096, used = 0, limit = aipi_ydoc_default_limits.max_bytes;
+    /* A regular file over the limit is refused from its size, unread. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+        && (uintmax_t)st.st_size > limit) {
+        fclose(f);
+        aipi_err_set(err, AIP_ELIMIT, "document too large: %ju bytes (limit "
+                     "%zu)", (uintmax_t)st.st_size, limit);
+        aipi_err_at(err, path, 1, 1, NULL);
+        return AIP_ELIMIT;
+    }
     char *buf = aipi_malloc(alloc, cap);
     int rc = buf ? AIP_OK : aipi_err_set(err, AIP_ENOMEM, "out of memory");
     while (rc == AIP_OK) {
