@@ -34,7 +34,8 @@
  *   aip_query       aip_query_new                   aip_query_free
  *   aip_result      aip_classify                    aip_result_free
  *   aip_error       any call taking aip_error **    aip_error_free
- *   char *          aip_result_to_json/_to_text     aip_string_free
+ *   char *          aip_result_to_json/_to_text/    aip_string_free
+ *                   _explain
  *
  * Thread safety
  *   - An aip_kb is immutable once built: any number of threads may classify
@@ -374,6 +375,113 @@ AIP_API int aip_result_to_json(const aip_result *r, const char *lang,
 /* A report for people, in "en" or "fr". */
 AIP_API int aip_result_to_text(const aip_result *r, const char *lang,
                                char **out, size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* 6. For people: questions, provisional answers, explanations              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * What an interactive front end (aipolicy ask, explain, diff) needs beyond
+ * sections 3 and 5: the allowed values of a fact with their labels, the
+ * dimensions of a regulation, the missing facts of one regulation, and the
+ * reasoning as a text tree. Since: 0.1.0.
+ *
+ * All are read-only; they follow the rules of the object they read: any
+ * thread for an aip_kb, one thread at a time for an aip_result. Returned
+ * const char * are BORROWED from the knowledge base (or the result), valid
+ * while it is alive. `lang` is "en" or "fr"; NULL or anything else means
+ * English. An index out of range gives NULL (strings) or 0 (counts).
+ */
+
+/* Finds a fact by id: AIP_OK and *index set, AIP_ENOTFOUND when no fact has
+ * that id, AIP_EINVAL when kb, id or index is NULL. */
+AIP_API int         aip_kb_fact_find(const aip_kb *kb, const char *id,
+                                     size_t *index);
+/* Allowed values of an enum or set fact, in display order; 0 for the other
+ * types. */
+AIP_API size_t      aip_kb_fact_value_count(const aip_kb *kb, size_t fact);
+AIP_API const char *aip_kb_fact_value_id(const aip_kb *kb, size_t fact,
+                                         size_t value);
+AIP_API const char *aip_kb_fact_value_label(const aip_kb *kb, size_t fact,
+                                            size_t value, const char *lang);
+/* The fact's longer explanation, or NULL when it has none. */
+AIP_API const char *aip_kb_fact_help(const aip_kb *kb, size_t fact,
+                                     const char *lang);
+/* The unit of a number fact ("EUR", "FLOP"...), or NULL when none. */
+AIP_API const char *aip_kb_fact_unit(const aip_kb *kb, size_t fact);
+
+/* The regulation's short title ("AI Act"), or its title when it has none. */
+AIP_API const char *aip_kb_regulation_short_title(const aip_kb *kb, size_t i,
+                                                  const char *lang);
+/* Classification dimensions of a regulation ("tier"...), in knowledge
+ * order: the ids aip_result_dimension() takes. */
+AIP_API size_t      aip_kb_dimension_count(const aip_kb *kb,
+                                           size_t regulation);
+AIP_API const char *aip_kb_dimension_id(const aip_kb *kb, size_t regulation,
+                                        size_t i);
+AIP_API const char *aip_kb_dimension_title(const aip_kb *kb,
+                                           size_t regulation, size_t i,
+                                           const char *lang);
+
+/* The label of a dimension's current value (what aip_result_dimension
+ * returns the id of), e.g. "High risk"; NULL when unknown. */
+AIP_API const char *aip_result_dimension_label(const aip_result *r,
+                                               size_t reg,
+                                               const char *dimension,
+                                               const char *lang);
+/* The title of obligation i of the regulation. */
+AIP_API const char *aip_result_obligation_title(const aip_result *r,
+                                                size_t reg, size_t i,
+                                                const char *lang);
+
+/* Missing facts of one regulation, most decisive first for that regulation
+ * (the ranking of doc/knowledge-format.md §5.2 with this regulation's
+ * scores only; the JSON "missing_facts" of the regulation). Empty when the
+ * regulation does not apply. */
+AIP_API size_t      aip_result_regulation_missing_count(const aip_result *r,
+                                                        size_t reg);
+AIP_API const char *aip_result_regulation_missing_fact(const aip_result *r,
+                                                       size_t reg, size_t i);
+
+/* The reasoning behind a result as an indented text tree, for people: per
+ * regulation, the law version; applicability with the scope rules; each
+ * dimension with the rules that raised it (title, citation, URL, the facts
+ * each read and their values); the obligations grouped by the rule that
+ * triggered them; the rules not decided because facts are unknown, with
+ * those facts. The layout is for reading, not parsing: it may change between
+ * versions (parse aip_result_to_json instead). `lang` is "en", "fr" or NULL
+ * (English); anything else is AIP_EINVAL. *out is OWNED by the caller
+ * (aip_string_free); *len (may be NULL) receives its length.
+ * Returns AIP_OK, AIP_EINVAL or AIP_ENOMEM. */
+AIP_API int aip_result_explain(const aip_result *r, const char *lang,
+                               char **out, size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* Export to JsonLogic                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Writes the rules of kb as JsonLogic (https://jsonlogic.com), so that the
+ * same rules can be run by another engine (bench/compare runs them through
+ * json-logic-js). Only the two-valued semantics is exported: every fact is
+ * taken as known (`known: F` is true). One JSON document: the facts (id,
+ * JsonLogic variable name, type, values), then per regulation its versions,
+ * its dimensions and its rules in evaluation order, each with its `when` as
+ * a JsonLogic expression over the facts (dates as day numbers since
+ * 1970-01-01) and the dimensions ({"var": "@tier"}, the index of the
+ * current value), the dimension values it raises, its law range and its
+ * date of application in each version. A small driver computes from it the
+ * fired rules and the dimension values of a complete profile on a date,
+ * which aip_classify gives too; scope, obligations, penalties and missing
+ * facts are not exported. Format and driver: doc/jsonlogic-export.md.
+ * Since: 0.1.0.
+ *
+ * *out is OWNED by the caller (aip_string_free); *len (may be NULL)
+ * receives its length. Returns AIP_OK, AIP_EINVAL (kb or out NULL),
+ * AIP_ENOMEM, or AIP_EINTERNAL for a compiled condition the export does not
+ * know (a bug).
+ */
+AIP_API int aip_kb_export_jsonlogic(const aip_kb *kb, char **out, size_t *len);
 
 #ifdef __cplusplus
 }

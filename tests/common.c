@@ -361,16 +361,38 @@ static int temp_fd(void)
 
 int test_run_argv(char *const argv[], test_run *r)
 {
+    return test_run_argv_input(argv, NULL, r);
+}
+
+/* stdin comes from a temporary file holding `input`, so the program sees
+ * a plain file (not a terminal) and end of input after it. */
+static int input_fd(const char *input)
+{
+    if (!input)
+        return open("/dev/null", O_RDONLY);
+    int fd = temp_fd();
+    ck_assert_msg(fd >= 0, "cannot create a temporary file");
+    size_t len = strlen(input), done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, input + done, len - done);
+        ck_assert_msg(n > 0 || errno == EINTR, "write: %s", strerror(errno));
+        done += n > 0 ? (size_t)n : 0;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+int test_run_argv_input(char *const argv[], const char *input, test_run *r)
+{
     memset(r, 0, sizeof *r);
     r->status = -1;
-    int out = temp_fd(), err = temp_fd();
+    int out = temp_fd(), err = temp_fd(), in = input_fd(input);
     ck_assert_msg(out >= 0 && err >= 0, "cannot create temporary files");
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
         if (in >= 0)
             dup2(in, 0);
         dup2(out, 1);
@@ -400,27 +422,44 @@ int test_run_argv(char *const argv[], test_run *r)
     r->err = slurp_fd(err, &r->err_len);
     close(out);
     close(err);
+    if (in >= 0)
+        close(in);
     ck_assert_ptr_nonnull(r->out);
     ck_assert_ptr_nonnull(r->err);
     return r->status;
 }
 
-int test_run_tool(test_run *r, ...)
+static int run_tool_va(test_run *r, const char *input, va_list ap)
 {
     char *argv[64];
     size_t n = 0;
     argv[n++] = strdup(test_build_path("tools/aipolicy"));
-    va_list ap;
-    va_start(ap, r);
     for (const char *a; (a = va_arg(ap, const char *)) != NULL;) {
         ck_assert_msg(n < 63, "too many arguments");
         argv[n++] = strdup(a);
     }
-    va_end(ap);
     argv[n] = NULL;
-    int status = test_run_argv(argv, r);
+    int status = test_run_argv_input(argv, input, r);
     for (size_t i = 0; i < n; i++)
         free(argv[i]);
+    return status;
+}
+
+int test_run_tool(test_run *r, ...)
+{
+    va_list ap;
+    va_start(ap, r);
+    int status = run_tool_va(r, NULL, ap);
+    va_end(ap);
+    return status;
+}
+
+int test_run_tool_input(test_run *r, const char *input, ...)
+{
+    va_list ap;
+    va_start(ap, input);
+    int status = run_tool_va(r, input, ap);
+    va_end(ap);
     return status;
 }
 

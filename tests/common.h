@@ -100,9 +100,14 @@ typedef struct test_run {
 /* Runs argv[0] (a path) with argv, stdin from /dev/null, stdout and stderr
  * captured through temporary files. Returns r->status. */
 int test_run_argv(char *const argv[], test_run *r);
+/* Same with stdin reading `input` (a plain file, not a terminal; NULL:
+ * /dev/null). */
+int test_run_argv_input(char *const argv[], const char *input, test_run *r);
 /* Runs the aipolicy tool of the build tree with the NULL-terminated
  * arguments that follow. */
 int test_run_tool(test_run *r, ...);
+/* Same with stdin reading `input`. */
+int test_run_tool_input(test_run *r, const char *input, ...);
 void test_run_free(test_run *r);
 
 /* ---- counting / failing allocator ---------------------------------------------------- */

@@ -18,7 +18,9 @@
 
 #include <aipolicy.h>
 
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
+#include "cmd_export.h"
+
+#include "cli.h"
 
 static const char usage_text[] =
     "Usage: aipolicy [--data DIR] COMMAND [ARGS]\n"
@@ -29,6 +31,17 @@ static const char usage_text[] =
     "  lint FILE...         check knowledge files; prints file:line:column: message\n"
     "  list regulations|facts|rules\n"
     "                       list what the loaded knowledge contains\n"
+    "  ask [--lang en|fr] [--regulation ID] [--save FILE] [--date YYYY-MM-DD]\n"
+    "                       interactive session: asks the most decisive missing\n"
+    "                       facts one by one, then prints the result\n"
+    "  explain PROFILE [--date YYYY-MM-DD] [--lang en|fr]\n"
+    "                       the reasoning as a tree: rules, citations, facts read\n"
+    "  diff --date A --date B PROFILE [--lang en|fr]\n"
+    "                       what changes between two dates (obligations,\n"
+    "                       dimensions, law version)\n"
+    "  export --jsonlogic [--date YYYY-MM-DD]\n"
+    "                       the rules as JsonLogic (two-valued: all facts known),\n"
+    "                       for comparison with other rule engines\n"
     "\n"
     "Options:\n"
     "  --data DIR           knowledge directory or file (default: $AIPOLICY_DATA,\n"
@@ -39,7 +52,7 @@ static const char usage_text[] =
     "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 unreadable file,\n"
     "4 out of memory or internal error.\n";
 
-static int usage_error(const char *fmt, const char *arg)
+int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "aipolicy: ");
     fprintf(stderr, fmt, arg);
@@ -47,7 +60,7 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static int exit_code_for(int status)
+int exit_code_for(int status)
 {
     switch (status) {
     case AIP_OK:       return 0;
@@ -60,7 +73,7 @@ static int exit_code_for(int status)
 }
 
 /* Prints "file:line:column: path: message" (the parts that are known). */
-static void print_error(const aip_error *err)
+void print_error(const aip_error *err)
 {
     const char *file = aip_error_file(err), *path = aip_error_path(err);
     if (file)
@@ -74,7 +87,7 @@ static void print_error(const aip_error *err)
     fprintf(stderr, "%s\n", aip_error_message(err));
 }
 
-static int fail_with(int rc, aip_error *err)
+int fail_with(int rc, aip_error *err)
 {
     if (err)
         print_error(err);
@@ -84,7 +97,7 @@ static int fail_with(int rc, aip_error *err)
     return exit_code_for(rc);
 }
 
-static int load_kb(const char *data, aip_kb **kb)
+int load_kb(const char *data, aip_kb **kb)
 {
     aip_error *err = NULL;
     int rc = aip_kb_load_path(NULL, data, kb, &err);
@@ -279,5 +292,13 @@ int main(int argc, char **argv)
         return cmd_lint(argc - i, argv + i);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(data, argc - i, argv + i);
+    if (strcmp(cmd, "ask") == 0)
+        return cmd_ask(data, argc - i, argv + i);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(data, argc - i, argv + i);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(data, argc - i, argv + i);
+    if (strcmp(cmd, "export") == 0)
+        return aipolicy_cmd_export(data, argc - i, argv + i);
     return usage_error("unknown command: %s", cmd);
 }

@@ -2,6 +2,8 @@
 # tools/ci-test.sh - the full test run, from a clean clone or a used tree:
 #   1. ./bootstrap
 #   2. _build/plain: configure, make, make check
+#   2b. _build/plain: make check-bindings (Python, Node, Rust bindings and
+#      the cross-language identity test)
 #   3. _build/asan:  configure --enable-sanitizers (ASan + UBSan), make check
 #   3b. _build/tsan: configure --enable-sanitizers=thread, the threads test
 #   4. _build/plain: make distcheck (tarball build, check, install,
@@ -44,6 +46,31 @@ show_logs() {
     done < <(find "$root/_build" -name test-suite.log -type f 2>/dev/null | sort)
 }
 
+# bindings_summary LOG OUT: the pass/fail counts of pytest, node --test,
+# cargo test and the identity test in LOG, written to OUT as "# PASS: N" and
+# "# FAIL: N" lines like a test-suite.log, for print_totals.
+bindings_summary() {
+    awk '
+        /^(=+ )?[0-9]+ (passed|failed|error).* in [0-9.]+s/ {
+            for (i = 1; i < NF; i++) {
+                if ($(i + 1) ~ /^passed/) pass += $i
+                if ($(i + 1) ~ /^(failed|error)/) fail += $i
+            }
+        }
+        /^# pass [0-9]+$/ { pass += $3 }
+        /^# fail [0-9]+$/ { fail += $3 }
+        /^test result: / {
+            for (i = 1; i < NF; i++) {
+                if ($(i + 1) ~ /^passed/) pass += $i
+                if ($(i + 1) ~ /^failed/) fail += $i
+            }
+        }
+        /^identity: PASS/ { pass++ }
+        /^FAIL: / { fail++ }
+        END { printf "# PASS: %d\n# FAIL: %d\n", pass, fail }
+    ' "$1" > "$2"
+}
+
 step() {
     echo
     echo "=== ci-test: $* ==="
@@ -77,6 +104,15 @@ make -C _build/plain -j"$jobs" || fail "make (plain)"
 step "plain build: make check"
 summaries+=("$root/_build/plain/test-suite.log")
 make -C _build/plain -j"$jobs" check || fail "make check (plain)"
+
+step "plain build: make check-bindings (Python, Node, Rust, identity)"
+summaries+=("$logdir/check-bindings.summary")
+bindings_start=$(date +%s)
+make -C _build/plain check-bindings 2>&1 | tee "$logdir/check-bindings.log"
+bindings_rc=${PIPESTATUS[0]}
+bindings_summary "$logdir/check-bindings.log" "$logdir/check-bindings.summary"
+echo "ci-test: check-bindings took $(( $(date +%s) - bindings_start )) s"
+test "$bindings_rc" -eq 0 || fail "make check-bindings"
 
 step "sanitizer build: configure --enable-sanitizers"
 (cd _build/asan && ../../configure --enable-sanitizers) \
