@@ -176,6 +176,31 @@ uint32_t aipi_version_at(const aipi_regulation *reg, aipi_date d)
 
 /* ---- classification -------------------------------------------------------- */
 
+/* Missing-fact scores with the list of facts that have one, so that the
+ * work per query follows what the rules touched, not the vocabulary size
+ * times the number of regulations. */
+typedef struct score_set {
+    uint32_t *score;             /* per fact, 0 = none */
+    uint32_t *touched;           /* facts with a score, in touch order */
+    uint32_t n;
+} score_set;
+
+static void score_add(score_set *s, uint32_t f, uint32_t w)
+{
+    if (!w)
+        return;
+    if (!s->score[f])
+        s->touched[s->n++] = f;
+    s->score[f] += w;
+}
+
+static void score_clear(score_set *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        s->score[s->touched[i]] = 0;
+    s->n = 0;
+}
+
 /* Scratch state for one regulation. */
 typedef struct reg_eval {
     const aip_kb *kb;
@@ -188,7 +213,7 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     aipi_date *ob_date;
     uint32_t *ob_rule;
-    uint32_t *score;             /* per fact */
+    score_set *scores;           /* this regulation's missing-fact scores */
     aipi_tv scope_in, scope_out; /* OR of the scope:in / scope:out rules */
 } reg_eval;
 
@@ -550,13 +575,13 @@ static void score_cond_facts(const reg_eval *E, uint32_t c, uint32_t w)
         for (uint32_t i = 0; i < cond->n; i++) {
             uint32_t f = E->kb->refs_pool[cond->a + i];
             if (!E->q->known[f])
-                E->score[f] += w;
+                score_add(E->scores, f, w);
         }
         break;
     case C_KNOWN:
     case C_FACT:
         if (!E->q->known[cond->a])
-            E->score[cond->a] += w;
+            score_add(E->scores, cond->a, w);
         break;
     default:
         break;
@@ -577,15 +602,15 @@ static void score_missing(reg_eval *E)
         uint32_t w = rule_weight(E, rule);
         for (uint32_t k = 0; w && k < rule->nfacts; k++)
             if (!q->known[rule->facts[k]])
-                E->score[rule->facts[k]] += w;
+                score_add(E->scores, rule->facts[k], w);
     }
     if (reg->role_fact != AIPI_NONE && !q->known[reg->role_fact])
-        E->score[reg->role_fact] += 10 * out->nobligations;
+        score_add(E->scores, reg->role_fact, 10 * out->nobligations);
     for (uint32_t i = 0; i < out->npenalties; i++) {
         const aipi_penalty *p = &reg->penalties[out->penalties[i].penalty];
         if (p->has_percent && p->turnover_fact != AIPI_NONE
             && !q->known[p->turnover_fact])
-            E->score[p->turnover_fact] += 1;
+            score_add(E->scores, p->turnover_fact, 1);
         if (!out->penalties[i].certain)
             for (uint32_t v = 0; v < p->nvariants; v++)
                 score_cond_facts(E, p->variants[v].when, 1);
@@ -602,16 +627,45 @@ static int compare_missing(const aipi_res_missing *a,
     return a->fact < b->fact ? -1 : a->fact > b->fact;
 }
 
-/* Insertion sort: the lists are short, and qsort may allocate. */
-static void sort_missing(aipi_res_missing *m, uint32_t n)
+/* Insertion sort for the usual short lists; bottom-up merge sort, with
+ * scratch from the result's arena, for long ones (synthetic knowledge with
+ * thousands of facts). qsort is avoided: glibc's may call malloc. */
+static int sort_missing(aipi_res_missing *m, uint32_t n, aipi_arena *arena)
 {
-    for (uint32_t i = 1; i < n; i++) {
-        aipi_res_missing x = m[i];
-        uint32_t j = i;
-        for (; j > 0 && compare_missing(&x, &m[j - 1]) < 0; j--)
-            m[j] = m[j - 1];
-        m[j] = x;
+    if (n <= 32) {
+        for (uint32_t i = 1; i < n; i++) {
+            aipi_res_missing x = m[i];
+            uint32_t j = i;
+            for (; j > 0 && compare_missing(&x, &m[j - 1]) < 0; j--)
+                m[j] = m[j - 1];
+            m[j] = x;
+        }
+        return AIP_OK;
     }
+    aipi_res_missing *tmp = aipi_arena_array(arena, n, sizeof *tmp);
+    if (!tmp)
+        return AIP_ENOMEM;
+    aipi_res_missing *src = m, *dst = tmp;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                dst[k++] = compare_missing(&src[b], &src[a]) < 0 ? src[b++]
+                                                                  : src[a++];
+            while (a < mid)
+                dst[k++] = src[a++];
+            while (b < hi)
+                dst[k++] = src[b++];
+        }
+        aipi_res_missing *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != m)
+        memcpy(m, src, n * sizeof *m);
+    return AIP_OK;
 }
 
 /* Is fact f's question relevant for this profile? Memoised per
@@ -630,41 +684,38 @@ static aipi_tv relevance(const aip_kb *kb, const aip_query *q, uint8_t *rel,
 /* Turns per-fact scores into a sorted list, leaving out facts whose
  * question is irrelevant for this profile. */
 static int rank_missing(const aip_kb *kb, const aip_query *q,
-                        const uint32_t *score, uint8_t *rel, aipi_arena *arena,
-                        aipi_res_missing **list, uint32_t *count)
+                        const score_set *scores, uint8_t *rel,
+                        aipi_arena *arena, aipi_res_missing **list,
+                        uint32_t *count)
 {
-    uint32_t n = 0;
-    for (uint32_t f = 0; f < kb->nfacts; f++)
-        n += score[f] > 0;
-    *list = aipi_arena_array(arena, n + 1, sizeof **list);
+    *list = aipi_arena_array(arena, scores->n + 1, sizeof **list);
     if (!*list)
         return AIP_ENOMEM;
     *count = 0;
-    for (uint32_t f = 0; f < kb->nfacts; f++) {
-        if (!score[f])
-            continue;
+    for (uint32_t i = 0; i < scores->n; i++) {
+        uint32_t f = scores->touched[i];
         aipi_tv r = relevance(kb, q, rel, f);
         if (r == TV_FALSE)
             continue;
         aipi_res_missing *m = &(*list)[(*count)++];
         m->fact = f;
-        m->score = score[f];
+        m->score = scores->score[f];
         m->relevance = (uint8_t)r;
     }
-    sort_missing(*list, *count);
-    return AIP_OK;
+    return sort_missing(*list, *count, arena);
 }
 
 /* ---- one regulation ---------------------------------------------------------- */
 
 static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                aip_result *res, uint32_t index,
-                               uint32_t *global_score, uint8_t *rel)
+                               score_set *scores, score_set *global,
+                               uint8_t *rel)
 {
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, NULL, TV_FALSE, TV_FALSE };
+                   NULL, NULL, NULL, NULL, scores, TV_FALSE, TV_FALSE };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
@@ -675,9 +726,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                  sizeof *E.ob_date);
     E.ob_rule = aipi_arena_array(&res->arena, reg->nobligations + 1,
                                  sizeof *E.ob_rule);
-    E.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof *E.score);
-    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule
-        || !E.score)
+    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule)
         return AIP_ENOMEM;
     evaluate_rules(&E);
     decide_scope(&E);
@@ -692,10 +741,12 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     if (rc != AIP_OK)
         return rc;
     score_missing(&E);
-    for (uint32_t f = 0; f < kb->nfacts; f++)
-        global_score[f] += E.score[f];
-    return rank_missing(kb, q, E.score, rel, &res->arena, &out->missing,
-                        &out->nmissing);
+    rc = rank_missing(kb, q, scores, rel, &res->arena, &out->missing,
+                      &out->nmissing);
+    for (uint32_t i = 0; i < scores->n; i++)
+        score_add(global, scores->touched[i], scores->score[scores->touched[i]]);
+    score_clear(scores);
+    return rc;
 }
 
 int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
@@ -714,13 +765,20 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
     aipi_date_format(res->as_of, res->as_of_str);
     res->nregs = kb->nregs;
     res->regs = aipi_arena_array(&res->arena, kb->nregs + 1, sizeof *res->regs);
-    uint32_t *score = aipi_arena_array(&res->arena, kb->nfacts + 1,
-                                       sizeof *score);
+    /* Two score sets (this regulation's, and the sum over all), each
+     * a per-fact array plus the list of facts touched. */
+    score_set scores = { NULL, NULL, 0 }, global = { NULL, NULL, 0 };
+    scores.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    scores.touched = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    global.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    global.touched = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    int have_scores = scores.score && scores.touched && global.score
+                   && global.touched;
     res->known = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
     res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
                                    sizeof *res->values);
     uint8_t *rel = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
-    int rc = res->regs && score && rel && res->known && res->values
+    int rc = res->regs && have_scores && rel && res->known && res->values
                  ? AIP_OK : AIP_ENOMEM;
     if (rc == AIP_OK)
         memset(rel, 0xFF, kb->nfacts + 1);
@@ -729,9 +787,9 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
         memcpy(res->values, q->values, kb->nfacts * sizeof *q->values);
     }
     for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
-        rc = classify_regulation(kb, q, res, i, score, rel);
+        rc = classify_regulation(kb, q, res, i, &scores, &global, rel);
     if (rc == AIP_OK)
-        rc = rank_missing(kb, q, score, rel, &res->arena, &res->missing,
+        rc = rank_missing(kb, q, &global, rel, &res->arena, &res->missing,
                           &res->nmissing);
     if (rc != AIP_OK) {
         aipi_arena_free(&res->arena);

@@ -465,7 +465,8 @@ static int load_all_facts(aipi_loader *L, const ydoc *docs, size_t ndocs)
     }
     /* Relevance conditions may name facts declared after them. */
     L->fact_seen = aipi_arena_alloc(&kb->arena, kb->nfacts + 1);
-    if (!L->fact_seen)
+    L->seen = aipi_arena_array(&kb->arena, kb->nfacts + 1, sizeof *L->seen);
+    if (!L->fact_seen || !L->seen)
         return aipi_ld_oom(L, NULL);
     uint32_t index = 0;
     for (size_t d = 0; d < ndocs; d++) {
@@ -476,6 +477,7 @@ static int load_all_facts(aipi_loader *L, const ydoc *docs, size_t ndocs)
             if (c && (rc = aipi_ld_condition(L, c, &kb->facts[index].relevant_if))
                          != AIP_OK)
                 return rc;
+            aipi_ld_forget_facts(L);
         }
     }
     return AIP_OK;

@@ -46,7 +46,9 @@ typedef struct aipi_loader {
     uint32_t *refs;
     size_t nrefs, ref_cap;
     aipi_regulation *reg;        /* regulation being read, or NULL */
-    uint8_t *fact_seen;          /* facts read by the current condition */
+    uint8_t *fact_seen;          /* facts read by the current condition, */
+    uint32_t *seen;              /* also as a list, so that resetting costs */
+    size_t nseen;                /* what the condition read, not all facts */
     uint8_t *dim_seen;           /* dimensions read by the current condition */
 } aipi_loader;
 
@@ -88,6 +90,11 @@ int aipi_ld_find(aipi_loader *L, const ydoc_node *n, const char *const *names,
 int aipi_ld_values(aipi_loader *L, const ydoc_node *n, const char *owner,
                    int allow_help, uint32_t *count, const char ***ids,
                    aipi_text **labels);
+
+/* Records that the condition being compiled reads fact f. */
+void aipi_ld_reads_fact(aipi_loader *L, uint32_t f);
+/* Forgets the facts recorded so far (before the next condition). */
+void aipi_ld_forget_facts(aipi_loader *L);
 
 /* Compiles the condition at n; *out receives its index. Dimension
  * conditions are allowed only while a regulation is being read. */

@@ -6,6 +6,21 @@
 
 #include "load.h"
 
+void aipi_ld_reads_fact(aipi_loader *L, uint32_t f)
+{
+    if (!L->fact_seen[f]) {
+        L->fact_seen[f] = 1;
+        L->seen[L->nseen++] = f;
+    }
+}
+
+void aipi_ld_forget_facts(aipi_loader *L)
+{
+    for (size_t i = 0; i < L->nseen; i++)
+        L->fact_seen[L->seen[i]] = 0;
+    L->nseen = 0;
+}
+
 static const char *const op_names[] = { "eq", "ne", "in", "contains",
                                         "gt", "gte", "lt", "lte" };
 #define NOPS 8
@@ -203,7 +218,7 @@ static int compile_fact(aipi_loader *L, const ydoc_node *n, uint32_t *out)
     if (rc != AIP_OK)
         return rc;
     const aipi_fact *f = &L->kb->facts[c.a];
-    L->fact_seen[c.a] = 1;
+    aipi_ld_reads_fact(L, c.a);
     c.op = (uint8_t)op;
     switch (f->type) {
     case FT_BOOL:
@@ -262,7 +277,7 @@ static int compile_sum(aipi_loader *L, const ydoc_node *n, uint32_t *out)
                               "'sum' adds number facts; '%s' is not one",
                               list->items[i]->str);
         if (rc == AIP_OK)
-            L->fact_seen[facts[i]] = 1;
+            aipi_ld_reads_fact(L, facts[i]);
     }
     c.op = (uint8_t)op;
     c.n = (uint32_t)list->count;
@@ -342,7 +357,7 @@ int aipi_ld_condition(aipi_loader *L, const ydoc_node *n, uint32_t *out)
         if ((rc = single_key(L, n, "known")) != AIP_OK
             || (rc = aipi_ld_fact_ref(L, v, &c.a)) != AIP_OK)
             return rc;
-        L->fact_seen[c.a] = 1;
+        aipi_ld_reads_fact(L, c.a);
         return push_cond(L, n, &c, out);
     }
     if (aipi_ydoc_get(n, "fact"))

@@ -197,8 +197,10 @@ static int load_variants(aipi_loader *L, const ydoc_node *n, aipi_penalty *p)
         const ydoc_node *v = n->items[i];
         aipi_variant *var = &p->variants[i];
         if ((rc = aipi_ld_keys(L, v, keys, keys)) != AIP_OK
-            || (rc = aipi_ld_condition(L, GET(v, "when"), &var->when))
-            || (rc = load_combine(L, GET(v, "combine"), &var->combine))
+            || (rc = aipi_ld_condition(L, GET(v, "when"), &var->when)))
+            return rc;
+        aipi_ld_forget_facts(L);
+        if ((rc = load_combine(L, GET(v, "combine"), &var->combine))
             || (rc = aipi_ld_cite(L, GET(v, "citation"), &var->cite)))
             return rc;
     }
@@ -463,21 +465,24 @@ static int load_rule_when(aipi_loader *L, const ydoc_node *n,
                           const aipi_regulation *reg, aipi_rule *r,
                           uint8_t *dims_read)
 {
-    aip_kb *kb = L->kb;
-    memset(L->fact_seen, 0, kb->nfacts);
+    aipi_ld_forget_facts(L);
     L->dim_seen = dims_read;
     int rc = aipi_ld_condition(L, n, &r->when);
     L->dim_seen = NULL;
     if (rc != AIP_OK)
         return rc;
-    for (uint32_t f = 0; f < kb->nfacts; f++)
-        r->nfacts += L->fact_seen[f];
+    r->nfacts = (uint32_t)L->nseen;
     r->facts = list_alloc(L, n, r->nfacts, sizeof *r->facts, &rc);
     if (!r->facts)
         return rc;
-    for (uint32_t f = 0, i = 0; f < kb->nfacts; f++)
-        if (L->fact_seen[f])
-            r->facts[i++] = f;
+    /* In vocabulary order (the list is short: insertion sort). */
+    for (uint32_t i = 0; i < r->nfacts; i++) {
+        uint32_t f = L->seen[i], j = i;
+        for (; j > 0 && r->facts[j - 1] > f; j--)
+            r->facts[j] = r->facts[j - 1];
+        r->facts[j] = f;
+    }
+    aipi_ld_forget_facts(L);
     (void)reg;
     return AIP_OK;
 }
