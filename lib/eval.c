@@ -125,6 +125,17 @@ static aipi_tv eval_dim(const aipi_cond *c, const aipi_dim_state *dims)
     }
 }
 
+/* Children of all/any/not: fact tests (three nodes in four) are evaluated
+ * here, without the cost of a recursive call. */
+static inline aipi_tv eval_child(const aip_kb *kb, const aip_query *q,
+                                 uint32_t index, const aipi_dim_state *dims)
+{
+    const aipi_cond *c = &kb->conds[index];
+    if (c->kind == C_FACT)
+        return eval_fact(kb, q, c);
+    return aipi_eval_cond(kb, q, index, dims);
+}
+
 aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
                        const aipi_dim_state *dims)
 {
@@ -134,7 +145,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ALL:
         acc = TV_TRUE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = aipi_eval_cond(kb, q, kb->refs_pool[c->a + i], dims);
+            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims);
             if (t == TV_FALSE)
                 return TV_FALSE;
             if (t == TV_UNKNOWN)
@@ -144,7 +155,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ANY:
         acc = TV_FALSE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = aipi_eval_cond(kb, q, kb->refs_pool[c->a + i], dims);
+            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims);
             if (t == TV_TRUE)
                 return TV_TRUE;
             if (t == TV_UNKNOWN)
@@ -152,7 +163,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
         }
         return acc;
     case C_NOT:
-        return not_tv(aipi_eval_cond(kb, q, c->a, dims));
+        return not_tv(eval_child(kb, q, c->a, dims));
     case C_KNOWN:
         return from_bool(q->known[c->a]);
     case C_FACT:
@@ -213,6 +224,8 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     aipi_date *ob_date;
     uint32_t *ob_rule;
+    uint32_t *active;            /* rules true or unknown, in declaration */
+    uint32_t nactive;            /* order: all that later passes look at */
     score_set *scores;           /* this regulation's missing-fact scores */
     aipi_tv scope_in, scope_out; /* OR of the scope:in / scope:out rules */
 } reg_eval;
@@ -256,6 +269,16 @@ static void evaluate_rules(reg_eval *E)
     }
 }
 
+/* After evaluation only rules that are true or unknown can contribute
+ * anything; every later pass walks this list, not all the rules. */
+static void collect_active(reg_eval *E)
+{
+    E->nactive = 0;
+    for (uint32_t r = 0; r < E->reg->nrules; r++)
+        if (E->tv[r] == TV_TRUE || E->tv[r] == TV_UNKNOWN)
+            E->active[E->nactive++] = r;
+}
+
 /* in = OR of scope:in rules (true when there are none), out = OR of
  * scope:out rules; applies = in AND NOT out. Scope is what the text of the
  * law in force says, whatever the dates from which its obligations apply:
@@ -265,17 +288,16 @@ static void decide_scope(reg_eval *E)
 {
     const aipi_regulation *reg = E->reg;
     aipi_tv in = TV_FALSE, out = TV_FALSE;
-    int has_in = 0;
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         const aipi_rule *rule = &reg->rules[r];
-        if (!rule->scope || E->tv[r] == TV_ABSENT)
+        if (!rule->scope)
             continue;
         aipi_tv t = (aipi_tv)E->tv[r], *acc = rule->scope == SCOPE_IN ? &in : &out;
-        has_in |= rule->scope == SCOPE_IN;
-        if (t == TV_TRUE || (t == TV_UNKNOWN && *acc == TV_FALSE))
+        if (t == TV_TRUE || *acc == TV_FALSE)
             *acc = t;
     }
-    if (!has_in)
+    if (!reg->has_scope_in[E->out->version])
         in = TV_TRUE;
     E->scope_in = in;
     E->scope_out = out;
@@ -320,10 +342,9 @@ static aipi_date obligation_date(const reg_eval *E, const aipi_rule *rule,
 static void collect_obligations(reg_eval *E)
 {
     const aipi_regulation *reg = E->reg;
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         uint8_t t = E->tv[r];
-        if (t != TV_TRUE && t != TV_UNKNOWN)
-            continue;
         const aipi_rule *rule = &reg->rules[r];
         for (uint32_t k = 0; k < rule->nobligations; k++) {
             const aipi_rule_obligation *ro = &rule->obligations[k];
@@ -386,10 +407,9 @@ static int list_rules(reg_eval *E)
     const aipi_regulation *reg = E->reg;
     aipi_res_reg *out = E->out;
     uint32_t n[2] = { 0, 0 }, nscope[2] = { 0, 0 };
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         uint8_t t = E->tv[r];
-        if (t != TV_TRUE && t != TV_UNKNOWN)
-            continue;
         n[t == TV_UNKNOWN]++;
         nscope[t == TV_UNKNOWN] += reg->rules[r].scope != SCOPE_NONE;
     }
@@ -401,10 +421,9 @@ static int list_rules(reg_eval *E)
     if (!out->fired || !out->undetermined || !out->scope)
         return AIP_ENOMEM;
     uint32_t scope_next[2] = { 0, nscope[0] };
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         uint8_t t = E->tv[r];
-        if (t != TV_TRUE && t != TV_UNKNOWN)
-            continue;
         int u = t == TV_UNKNOWN;
         aipi_res_rule rr = { r, t, 0, rule_date(E, &reg->rules[r]) };
         rr.status = rr.from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
@@ -424,13 +443,16 @@ static int list_upcoming(reg_eval *E)
     const aipi_regulation *reg = E->reg;
     aipi_res_reg *out = E->out;
     uint32_t n = 0;
-    for (uint32_t r = 0; r < reg->nrules; r++)
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         if (E->tv[r] == TV_TRUE && rule_date(E, &reg->rules[r]) > E->as_of)
             n += reg->rules[r].nraise;
+    }
     out->upcoming = aipi_arena_array(E->arena, n + 1, sizeof *out->upcoming);
     if (!out->upcoming)
         return AIP_ENOMEM;
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         const aipi_rule *rule = &reg->rules[r];
         aipi_date from = rule_date(E, rule);
         if (E->tv[r] != TV_TRUE || from <= E->as_of)
@@ -496,7 +518,8 @@ static int collect_penalties(reg_eval *E)
     uint8_t *engaged = aipi_arena_alloc(E->arena, reg->npenalties);
     if (!engaged)
         return AIP_ENOMEM;
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         const aipi_rule *rule = &reg->rules[r];
         if (E->tv[r] == TV_TRUE && rule_date(E, rule) <= E->as_of)
             for (uint32_t k = 0; k < rule->npenalties; k++)
@@ -595,7 +618,8 @@ static void score_missing(reg_eval *E)
     aipi_res_reg *out = E->out;
     if (out->applicability == AIP_DOES_NOT_APPLY)
         return;
-    for (uint32_t r = 0; r < reg->nrules; r++) {
+    for (uint32_t i = 0; i < E->nactive; i++) {
+        uint32_t r = E->active[i];
         if (E->tv[r] != TV_UNKNOWN)
             continue;
         const aipi_rule *rule = &reg->rules[r];
@@ -715,7 +739,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, scores, TV_FALSE, TV_FALSE };
+                   NULL, NULL, NULL, NULL, NULL, 0, scores, TV_FALSE, TV_FALSE };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
@@ -726,9 +750,13 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                  sizeof *E.ob_date);
     E.ob_rule = aipi_arena_array(&res->arena, reg->nobligations + 1,
                                  sizeof *E.ob_rule);
-    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule)
+    E.active = aipi_arena_array(&res->arena, reg->nrules + 1,
+                                sizeof *E.active);
+    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule
+        || !E.active)
         return AIP_ENOMEM;
     evaluate_rules(&E);
+    collect_active(&E);
     decide_scope(&E);
     collect_obligations(&E);
     int rc = emit_obligations(&E);

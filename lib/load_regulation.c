@@ -708,6 +708,16 @@ static int resolve_all_dates(aipi_loader *L, const ydoc_node *n,
                 return aipi_ld_oom(L, n);
         }
     }
+    /* Per version: is there a scope:in rule at all? (Without one, a
+     * regulation applies to everything; the evaluator cannot tell that
+     * from the rules that fired.) */
+    reg->has_scope_in = aipi_arena_alloc(&L->kb->arena, reg->nversions);
+    if (!reg->has_scope_in)
+        return aipi_ld_oom(L, n);
+    for (uint32_t i = 0; i < reg->nrules; i++)
+        if (reg->rules[i].scope == SCOPE_IN)
+            for (uint32_t v = reg->rules[i].law_from; v < reg->rules[i].law_until; v++)
+                reg->has_scope_in[v] = 1;
     for (uint32_t i = 0; i < reg->nobligations; i++) {
         aipi_obligation *ob = &reg->obligations[i];
         if (!(ob->from_v = resolve_dates(L, reg, &ob->applies_from, ob->law_from)))

@@ -194,6 +194,7 @@ typedef struct aipi_regulation {
     uint32_t nrules;
     aipi_rule *rules;            /* declaration order */
     uint32_t *eval_order;        /* rule indices, raisers before readers */
+    uint8_t *has_scope_in;       /* per version: some scope:in rule is law */
     uint32_t nobligations;
     aipi_obligation *obligations;
     uint32_t npenalties;
