@@ -1,10 +1,9 @@
 /*
- * introspect.c - the accessors of aipolicy.h section 6: fact values,
- * dimensions and per-regulation missing facts, for front ends that talk to
- * people (aipolicy ask, explain, diff) and for the bindings.
- *
- * Kept apart from kb.c and result.c so that those stay the core reading
- * path; these are plain lookups into the same structures.
+ * introspect.c - read-only accessors of a knowledge base: regulations,
+ * rules, facts and their values, dimensions (aipolicy.h sections 3 and 6),
+ * and the per-regulation missing facts of a result, for front ends that
+ * talk to people (aipolicy ask, explain, diff, list) and for the bindings.
+ * Plain lookups into the structures of model.h; kb.c builds them.
  */
 #include <string.h>
 
@@ -18,6 +17,81 @@ static const aipi_fact *fact_at(const aip_kb *kb, size_t i)
 static const aipi_regulation *reg_at(const aip_kb *kb, size_t i)
 {
     return kb && i < kb->nregs ? &kb->regs[i] : NULL;
+}
+
+/* ---- regulations, rules and facts ---------------------------------------- */
+
+const char *aip_kb_fingerprint(const aip_kb *kb)
+{
+    return kb ? kb->fingerprint : NULL;
+}
+
+size_t aip_kb_regulation_count(const aip_kb *kb)
+{
+    return kb ? kb->nregs : 0;
+}
+
+const char *aip_kb_regulation_id(const aip_kb *kb, size_t i)
+{
+    const aipi_regulation *r = reg_at(kb, i);
+    return r ? r->id : NULL;
+}
+
+const char *aip_kb_regulation_title(const aip_kb *kb, size_t i,
+                                    const char *lang)
+{
+    const aipi_regulation *r = reg_at(kb, i);
+    return r ? aipi_text_get(&r->title, lang) : NULL;
+}
+
+size_t aip_kb_rule_count(const aip_kb *kb, size_t regulation)
+{
+    const aipi_regulation *r = reg_at(kb, regulation);
+    return r ? r->nrules : 0;
+}
+
+const char *aip_kb_rule_id(const aip_kb *kb, size_t regulation, size_t i)
+{
+    const aipi_regulation *r = reg_at(kb, regulation);
+    return r && i < r->nrules ? r->rules[i].id : NULL;
+}
+
+const char *aip_kb_rule_citation(const aip_kb *kb, size_t regulation,
+                                 size_t i)
+{
+    const aipi_regulation *r = reg_at(kb, regulation);
+    return r && i < r->nrules ? r->rules[i].cite.ref : NULL;
+}
+
+size_t aip_kb_fact_count(const aip_kb *kb)
+{
+    return kb ? kb->nfacts : 0;
+}
+
+const char *aip_kb_fact_id(const aip_kb *kb, size_t i)
+{
+    const aipi_fact *f = fact_at(kb, i);
+    return f ? f->id : NULL;
+}
+
+const char *aip_kb_fact_type(const aip_kb *kb, size_t i)
+{
+    static const char *const names[] = { "bool", "enum", "set", "number",
+                                         "date" };
+    const aipi_fact *f = fact_at(kb, i);
+    return f ? names[f->type] : NULL;
+}
+
+const char *aip_kb_fact_label(const aip_kb *kb, size_t i, const char *lang)
+{
+    const aipi_fact *f = fact_at(kb, i);
+    return f ? aipi_text_get(&f->label, lang) : NULL;
+}
+
+const char *aip_kb_fact_question(const aip_kb *kb, size_t i, const char *lang)
+{
+    const aipi_fact *f = fact_at(kb, i);
+    return f ? aipi_text_get(&f->question, lang) : NULL;
 }
 
 /* ---- facts ----------------------------------------------------------------- */

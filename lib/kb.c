@@ -371,7 +371,7 @@ void aip_kb_release(aip_kb *kb)
         aipi_kb_destroy(kb);
 }
 
-/* ---- introspection --------------------------------------------------------- */
+/* ---- model helpers -------------------------------------------------------- */
 
 const char *aipi_text_get(const aipi_text *t, const char *lang)
 {
@@ -393,87 +393,4 @@ aipi_date aipi_dated_resolve(const aipi_dated *d, uint32_t v,
             date = d->date[i];
         }
     return date;
-}
-
-const char *aip_kb_fingerprint(const aip_kb *kb)
-{
-    return kb ? kb->fingerprint : NULL;
-}
-
-size_t aip_kb_regulation_count(const aip_kb *kb)
-{
-    return kb ? kb->nregs : 0;
-}
-
-static const aipi_regulation *reg_at(const aip_kb *kb, size_t i)
-{
-    return kb && i < kb->nregs ? &kb->regs[i] : NULL;
-}
-
-const char *aip_kb_regulation_id(const aip_kb *kb, size_t i)
-{
-    const aipi_regulation *r = reg_at(kb, i);
-    return r ? r->id : NULL;
-}
-
-const char *aip_kb_regulation_title(const aip_kb *kb, size_t i,
-                                    const char *lang)
-{
-    const aipi_regulation *r = reg_at(kb, i);
-    return r ? aipi_text_get(&r->title, lang) : NULL;
-}
-
-size_t aip_kb_rule_count(const aip_kb *kb, size_t regulation)
-{
-    const aipi_regulation *r = reg_at(kb, regulation);
-    return r ? r->nrules : 0;
-}
-
-const char *aip_kb_rule_id(const aip_kb *kb, size_t regulation, size_t i)
-{
-    const aipi_regulation *r = reg_at(kb, regulation);
-    return r && i < r->nrules ? r->rules[i].id : NULL;
-}
-
-const char *aip_kb_rule_citation(const aip_kb *kb, size_t regulation,
-                                 size_t i)
-{
-    const aipi_regulation *r = reg_at(kb, regulation);
-    return r && i < r->nrules ? r->rules[i].cite.ref : NULL;
-}
-
-size_t aip_kb_fact_count(const aip_kb *kb)
-{
-    return kb ? kb->nfacts : 0;
-}
-
-static const aipi_fact *fact_at(const aip_kb *kb, size_t i)
-{
-    return kb && i < kb->nfacts ? &kb->facts[i] : NULL;
-}
-
-const char *aip_kb_fact_id(const aip_kb *kb, size_t i)
-{
-    const aipi_fact *f = fact_at(kb, i);
-    return f ? f->id : NULL;
-}
-
-const char *aip_kb_fact_type(const aip_kb *kb, size_t i)
-{
-    static const char *const names[] = { "bool", "enum", "set", "number",
-                                         "date" };
-    const aipi_fact *f = fact_at(kb, i);
-    return f ? names[f->type] : NULL;
-}
-
-const char *aip_kb_fact_label(const aip_kb *kb, size_t i, const char *lang)
-{
-    const aipi_fact *f = fact_at(kb, i);
-    return f ? aipi_text_get(&f->label, lang) : NULL;
-}
-
-const char *aip_kb_fact_question(const aip_kb *kb, size_t i, const char *lang)
-{
-    const aipi_fact *f = fact_at(kb, i);
-    return f ? aipi_text_get(&f->question, lang) : NULL;
 }
