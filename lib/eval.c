@@ -125,19 +125,39 @@ static aipi_tv eval_dim(const aipi_cond *c, const aipi_dim_state *dims)
     }
 }
 
-/* Children of all/any/not: fact tests (three nodes in four) are evaluated
- * here, without the cost of a recursive call. */
+static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
+                         const aipi_dim_state *dims, uint8_t *memo);
+
+/* Children of all/any/not: fact tests are evaluated here, without the cost
+ * of a call; composite nodes are looked up in the memo first. Conditions
+ * are hash-consed at load (load_cond.c), so a subtree shared by many rules
+ * is evaluated once per query. */
 static inline aipi_tv eval_child(const aip_kb *kb, const aip_query *q,
-                                 uint32_t index, const aipi_dim_state *dims)
+                                 uint32_t index, const aipi_dim_state *dims,
+                                 uint8_t *memo)
 {
     const aipi_cond *c = &kb->conds[index];
     if (c->kind == C_FACT)
         return eval_fact(kb, q, c);
-    return aipi_eval_cond(kb, q, index, dims);
+    if (memo && memo[index] != 0xFF)
+        return (aipi_tv)memo[index];
+    aipi_tv t = eval_node(kb, q, index, dims, memo);
+    if (memo)
+        memo[index] = (uint8_t)t;
+    return t;
 }
 
 aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
                        const aipi_dim_state *dims)
+{
+    return eval_node(kb, q, index, dims, NULL);
+}
+
+/* memo: per condition, 0xFF until evaluated (NULL: no memo). Safe because a
+ * node's value depends only on the query and, for dimension tests (never
+ * shared), on dimensions that are final before any rule reads them. */
+static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
+                         const aipi_dim_state *dims, uint8_t *memo)
 {
     const aipi_cond *c = &kb->conds[index];
     aipi_tv acc;
@@ -145,7 +165,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ALL:
         acc = TV_TRUE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims);
+            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims, memo);
             if (t == TV_FALSE)
                 return TV_FALSE;
             if (t == TV_UNKNOWN)
@@ -155,7 +175,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ANY:
         acc = TV_FALSE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims);
+            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims, memo);
             if (t == TV_TRUE)
                 return TV_TRUE;
             if (t == TV_UNKNOWN)
@@ -163,7 +183,7 @@ aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
         }
         return acc;
     case C_NOT:
-        return not_tv(eval_child(kb, q, c->a, dims));
+        return not_tv(eval_child(kb, q, c->a, dims, memo));
     case C_KNOWN:
         return from_bool(q->known[c->a]);
     case C_FACT:
@@ -224,6 +244,7 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     aipi_date *ob_date;
     uint32_t *ob_rule;
+    uint8_t *memo;               /* per condition node, for this query */
     uint32_t *active;            /* rules true or unknown, in declaration */
     uint32_t nactive;            /* order: all that later passes look at */
     score_set *scores;           /* this regulation's missing-fact scores */
@@ -254,7 +275,7 @@ static void evaluate_rules(reg_eval *E)
             E->tv[r] = TV_ABSENT;
             continue;
         }
-        aipi_tv t = aipi_eval_cond(E->kb, E->q, rule->when, dims);
+        aipi_tv t = eval_child(E->kb, E->q, rule->when, dims, E->memo);
         E->tv[r] = (uint8_t)t;
         if (t == TV_FALSE || rule_date(E, rule) > E->as_of)
             continue;
@@ -734,12 +755,13 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
 static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                aip_result *res, uint32_t index,
                                score_set *scores, score_set *global,
-                               uint8_t *rel)
+                               uint8_t *rel, uint8_t *memo)
 {
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, NULL, 0, scores, TV_FALSE, TV_FALSE };
+                   NULL, NULL, NULL, NULL, memo, NULL, 0, scores, TV_FALSE,
+                   TV_FALSE };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
@@ -806,16 +828,19 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
     res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
                                    sizeof *res->values);
     uint8_t *rel = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
-    int rc = res->regs && have_scores && rel && res->known && res->values
-                 ? AIP_OK : AIP_ENOMEM;
-    if (rc == AIP_OK)
+    uint8_t *memo = aipi_arena_alloc(&res->arena, kb->nconds + 1);
+    int rc = res->regs && have_scores && rel && memo && res->known
+                 && res->values ? AIP_OK : AIP_ENOMEM;
+    if (rc == AIP_OK) {
         memset(rel, 0xFF, kb->nfacts + 1);
+        memset(memo, 0xFF, kb->nconds + 1);
+    }
     if (rc == AIP_OK) {
         memcpy(res->known, q->known, kb->nfacts);
         memcpy(res->values, q->values, kb->nfacts * sizeof *q->values);
     }
     for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
-        rc = classify_regulation(kb, q, res, i, &scores, &global, rel);
+        rc = classify_regulation(kb, q, res, i, &scores, &global, rel, memo);
     if (rc == AIP_OK)
         rc = rank_missing(kb, q, &global, rel, &res->arena, &res->missing,
                           &res->nmissing);

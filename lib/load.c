@@ -601,6 +601,7 @@ int aipi_compile(const aip_allocator *alloc, const aipi_source *sources,
 
     aipi_free(alloc, L.conds, L.cond_cap * sizeof *L.conds);
     aipi_free(alloc, L.refs, L.ref_cap * sizeof *L.refs);
+    aipi_free(alloc, L.cons, L.cons_cap * sizeof *L.cons);
     for (size_t d = 0; d < parsed; d++)
         aipi_ydoc_free(&docs[d]);
     aipi_free(alloc, docs, (nsources + 1) * sizeof *docs);

@@ -45,6 +45,8 @@ typedef struct aipi_loader {
     size_t nconds, cond_cap;
     uint32_t *refs;
     size_t nrefs, ref_cap;
+    uint32_t *cons;              /* hash-consing: slots of cond indices */
+    size_t cons_cap, cons_count;
     aipi_regulation *reg;        /* regulation being read, or NULL */
     uint8_t *fact_seen;          /* facts read by the current condition, */
     uint32_t *seen;              /* also as a list, so that resetting costs */

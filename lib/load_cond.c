@@ -25,9 +25,88 @@ static const char *const op_names[] = { "eq", "ne", "in", "contains",
                                         "gt", "gte", "lt", "lte" };
 #define NOPS 8
 
+/* ---- hash-consing ------------------------------------------------------
+ * Identical conditions are compiled once: children are compiled first, so
+ * structurally equal subtrees get equal indices, and a node equal to an
+ * earlier one reuses it. The evaluator then computes each shared node once
+ * per query (eval.c). Dimension tests are never shared: the same dimension
+ * index means a different dimension in each regulation. */
+
+static int has_refs(const aipi_cond *c)
+{
+    return c->kind == C_ALL || c->kind == C_ANY || c->kind == C_SUM;
+}
+
+static uint32_t cond_hash(const aipi_loader *L, const aipi_cond *c)
+{
+    uint32_t h = 2166136261u;
+    uint32_t words[4] = { c->kind | (uint32_t)c->op << 8, c->n, 0, 0 };
+    memcpy(&words[2], &c->lit, sizeof c->lit);
+    for (int i = 0; i < 4; i++)
+        h = (h ^ words[i]) * 16777619u;
+    if (!has_refs(c))
+        return (h ^ c->a) * 16777619u;
+    for (uint32_t i = 0; i < c->n; i++)
+        h = (h ^ L->refs[c->a + i]) * 16777619u;
+    return h;
+}
+
+static int cond_equal(const aipi_loader *L, const aipi_cond *x,
+                      const aipi_cond *y)
+{
+    if (x->kind != y->kind || x->op != y->op || x->n != y->n
+        || memcmp(&x->lit, &y->lit, sizeof x->lit) != 0)
+        return 0;
+    if (!has_refs(x))
+        return x->a == y->a;
+    return memcmp(L->refs + x->a, L->refs + y->a, x->n * sizeof *L->refs) == 0;
+}
+
+/* Slot of c in the table: an equal node's, or the empty one to fill. */
+static size_t cons_slot(const aipi_loader *L, const aipi_cond *c)
+{
+    size_t mask = L->cons_cap - 1, i = cond_hash(L, c) & mask;
+    while (L->cons[i] != AIPI_NONE && !cond_equal(L, &L->conds[L->cons[i]], c))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int cons_grow(aipi_loader *L, const ydoc_node *n)
+{
+    size_t cap = L->cons_cap ? L->cons_cap * 2 : 1024;
+    uint32_t *slots = aipi_malloc(L->alloc, cap * sizeof *slots);
+    if (!slots)
+        return aipi_ld_oom(L, n);
+    memset(slots, 0xFF, cap * sizeof *slots);   /* AIPI_NONE everywhere */
+    uint32_t *old = L->cons;
+    size_t old_cap = L->cons_cap;
+    L->cons = slots;
+    L->cons_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i] != AIPI_NONE)
+            L->cons[cons_slot(L, &L->conds[old[i]])] = old[i];
+    aipi_free(L->alloc, old, old_cap * sizeof *old);
+    return AIP_OK;
+}
+
 static int push_cond(aipi_loader *L, const ydoc_node *n, const aipi_cond *c,
                      uint32_t *out)
 {
+    int shareable = c->kind != C_DIM;
+    if (shareable && (L->cons_count + 1) * 2 > L->cons_cap) {
+        int rc = cons_grow(L, n);
+        if (rc != AIP_OK)
+            return rc;
+    }
+    size_t slot = shareable ? cons_slot(L, c) : 0;
+    if (shareable && L->cons[slot] != AIPI_NONE) {
+        *out = L->cons[slot];
+        /* The children list pushed for c is not needed: the equal node
+         * has its own. */
+        if (has_refs(c) && c->a + c->n == L->nrefs)
+            L->nrefs = c->a;
+        return AIP_OK;
+    }
     if (L->nconds == L->cond_cap) {
         size_t cap = L->cond_cap ? L->cond_cap * 2 : 256;
         aipi_cond *conds = aipi_realloc(L->alloc, L->conds,
@@ -40,6 +119,10 @@ static int push_cond(aipi_loader *L, const ydoc_node *n, const aipi_cond *c,
     }
     L->conds[L->nconds] = *c;
     *out = (uint32_t)L->nconds++;
+    if (shareable) {
+        L->cons[slot] = *out;
+        L->cons_count++;
+    }
     return AIP_OK;
 }
 
