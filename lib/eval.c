@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "result.h"
+#include "sweep.h"
 
 /* ---- conditions ----------------------------------------------------------- */
 
@@ -125,39 +126,11 @@ static aipi_tv eval_dim(const aipi_cond *c, const aipi_dim_state *dims)
     }
 }
 
+/* The general evaluator, node by node: for the few fact tests the sweep
+ * leaves to it (numbers, dates, sums) and for conditions evaluated outside
+ * a query's sweep. `dims` NULL: dimension tests are unknown. */
 static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
-                         const aipi_dim_state *dims, uint8_t *memo);
-
-/* Children of all/any/not: fact tests are evaluated here, without the cost
- * of a call; composite nodes are looked up in the memo first. Conditions
- * are hash-consed at load (load_cond.c), so a subtree shared by many rules
- * is evaluated once per query. */
-static inline aipi_tv eval_child(const aip_kb *kb, const aip_query *q,
-                                 uint32_t index, const aipi_dim_state *dims,
-                                 uint8_t *memo)
-{
-    const aipi_cond *c = &kb->conds[index];
-    if (c->kind == C_FACT)
-        return eval_fact(kb, q, c);
-    if (memo && memo[index] != 0xFF)
-        return (aipi_tv)memo[index];
-    aipi_tv t = eval_node(kb, q, index, dims, memo);
-    if (memo)
-        memo[index] = (uint8_t)t;
-    return t;
-}
-
-aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
-                       const aipi_dim_state *dims)
-{
-    return eval_node(kb, q, index, dims, NULL);
-}
-
-/* memo: per condition, 0xFF until evaluated (NULL: no memo). Safe because a
- * node's value depends only on the query and, for dimension tests (never
- * shared), on dimensions that are final before any rule reads them. */
-static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
-                         const aipi_dim_state *dims, uint8_t *memo)
+                         const aipi_dim_state *dims)
 {
     const aipi_cond *c = &kb->conds[index];
     aipi_tv acc;
@@ -165,7 +138,7 @@ static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ALL:
         acc = TV_TRUE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims, memo);
+            aipi_tv t = eval_node(kb, q, kb->refs_pool[c->a + i], dims);
             if (t == TV_FALSE)
                 return TV_FALSE;
             if (t == TV_UNKNOWN)
@@ -175,7 +148,7 @@ static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
     case C_ANY:
         acc = TV_FALSE;
         for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = eval_child(kb, q, kb->refs_pool[c->a + i], dims, memo);
+            aipi_tv t = eval_node(kb, q, kb->refs_pool[c->a + i], dims);
             if (t == TV_TRUE)
                 return TV_TRUE;
             if (t == TV_UNKNOWN)
@@ -183,7 +156,7 @@ static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
         }
         return acc;
     case C_NOT:
-        return not_tv(eval_child(kb, q, c->a, dims, memo));
+        return not_tv(eval_node(kb, q, c->a, dims));
     case C_KNOWN:
         return from_bool(q->known[c->a]);
     case C_FACT:
@@ -194,6 +167,59 @@ static aipi_tv eval_node(const aip_kb *kb, const aip_query *q, uint32_t index,
         return dims ? eval_dim(c, dims) : TV_UNKNOWN;
     }
     return TV_UNKNOWN;
+}
+
+aipi_tv aipi_eval_cond(const aip_kb *kb, const aip_query *q, uint32_t index,
+                       const aipi_dim_state *dims)
+{
+    return eval_node(kb, q, index, dims);
+}
+
+static const uint8_t tv_from_pv[4] = {
+    TV_UNKNOWN, [AIPI_PV_TRUE] = TV_TRUE, [AIPI_PV_FALSE] = TV_FALSE,
+    [AIPI_PV_UNKNOWN] = TV_UNKNOWN
+};
+
+/* A condition's value in a query whose sweep (sweep.h) filled pv: pure
+ * nodes are read from it; the rest, above a dimension test, are evaluated
+ * here against the dimensions as they stand. Rules that read a dimension
+ * come after every rule that raises it (eval_order), so the dimensions
+ * they see are final. */
+static aipi_tv cond_value(const aip_kb *kb, const aip_query *q, uint32_t index,
+                          const aipi_dim_state *dims, const uint8_t *pv)
+{
+    if (kb->sweep.pure[index])
+        return (aipi_tv)tv_from_pv[pv[index]];
+    const aipi_cond *c = &kb->conds[index];
+    aipi_tv acc;
+    switch (c->kind) {
+    case C_ALL:
+        acc = TV_TRUE;
+        for (uint32_t i = 0; i < c->n; i++) {
+            aipi_tv t = cond_value(kb, q, kb->refs_pool[c->a + i], dims, pv);
+            if (t == TV_FALSE)
+                return TV_FALSE;
+            if (t == TV_UNKNOWN)
+                acc = TV_UNKNOWN;
+        }
+        return acc;
+    case C_ANY:
+        acc = TV_FALSE;
+        for (uint32_t i = 0; i < c->n; i++) {
+            aipi_tv t = cond_value(kb, q, kb->refs_pool[c->a + i], dims, pv);
+            if (t == TV_TRUE)
+                return TV_TRUE;
+            if (t == TV_UNKNOWN)
+                acc = TV_UNKNOWN;
+        }
+        return acc;
+    case C_NOT:
+        return not_tv(cond_value(kb, q, c->a, dims, pv));
+    case C_DIM:
+        return dims ? eval_dim(c, dims) : TV_UNKNOWN;
+    default:
+        return TV_UNKNOWN;       /* fact tests are always pure */
+    }
 }
 
 uint32_t aipi_version_at(const aipi_regulation *reg, aipi_date d)
@@ -244,7 +270,7 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     aipi_date *ob_date;
     uint32_t *ob_rule;
-    uint8_t *memo;               /* per condition node, for this query */
+    const uint8_t *pv;           /* the query's sweep (sweep.h) */
     uint32_t *active;            /* rules true or unknown, in declaration */
     uint32_t nactive;            /* order: all that later passes look at */
     score_set *scores;           /* this regulation's missing-fact scores */
@@ -275,7 +301,7 @@ static void evaluate_rules(reg_eval *E)
             E->tv[r] = TV_ABSENT;
             continue;
         }
-        aipi_tv t = eval_child(E->kb, E->q, rule->when, dims, E->memo);
+        aipi_tv t = cond_value(E->kb, E->q, rule->when, dims, E->pv);
         E->tv[r] = (uint8_t)t;
         if (t == TV_FALSE || rule_date(E, rule) > E->as_of)
             continue;
@@ -501,7 +527,7 @@ static void compute_ceiling(const reg_eval *E, const aipi_penalty *p,
     rp->certain = 1;
     int undecided = 0;
     for (uint32_t i = 0; i < p->nvariants && rp->variant == AIPI_NONE; i++) {
-        aipi_tv t = aipi_eval_cond(E->kb, E->q, p->variants[i].when, NULL);
+        aipi_tv t = cond_value(E->kb, E->q, p->variants[i].when, NULL, E->pv);
         if (t == TV_TRUE && !undecided) {
             rp->variant = i;
             rp->combine = p->variants[i].combine;
@@ -662,92 +688,101 @@ static void score_missing(reg_eval *E)
     }
 }
 
-static int compare_missing(const aipi_res_missing *a,
-                           const aipi_res_missing *b)
+/* Missing facts are sorted on one 64-bit key: score descending in the high
+ * half, fact index ascending in the low half (relevant facts are put first
+ * by rank_missing itself). Integer keys keep the sort to compares and
+ * moves. Insertion sort for the usual short lists; bottom-up merge sort,
+ * with scratch from the result's arena, for long ones (synthetic knowledge
+ * with thousands of facts). qsort is avoided: glibc's may call malloc. */
+static uint64_t missing_key(uint32_t score, uint32_t fact)
 {
-    if (a->relevance != b->relevance)
-        return a->relevance == TV_TRUE ? -1 : 1;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return a->fact < b->fact ? -1 : a->fact > b->fact;
+    return (uint64_t)(UINT32_MAX - score) << 32 | fact;
 }
 
-/* Insertion sort for the usual short lists; bottom-up merge sort, with
- * scratch from the result's arena, for long ones (synthetic knowledge with
- * thousands of facts). qsort is avoided: glibc's may call malloc. */
-static int sort_missing(aipi_res_missing *m, uint32_t n, aipi_arena *arena)
+static int sort_keys(uint64_t *k, uint32_t n, aipi_arena *arena)
 {
     if (n <= 32) {
         for (uint32_t i = 1; i < n; i++) {
-            aipi_res_missing x = m[i];
+            uint64_t x = k[i];
             uint32_t j = i;
-            for (; j > 0 && compare_missing(&x, &m[j - 1]) < 0; j--)
-                m[j] = m[j - 1];
-            m[j] = x;
+            for (; j > 0 && x < k[j - 1]; j--)
+                k[j] = k[j - 1];
+            k[j] = x;
         }
         return AIP_OK;
     }
-    aipi_res_missing *tmp = aipi_arena_array(arena, n, sizeof *tmp);
+    uint64_t *tmp = aipi_arena_array(arena, n, sizeof *tmp);
     if (!tmp)
         return AIP_ENOMEM;
-    aipi_res_missing *src = m, *dst = tmp;
+    uint64_t *src = k, *dst = tmp;
     for (uint32_t width = 1; width < n; width *= 2) {
         for (uint32_t lo = 0; lo < n; lo += 2 * width) {
             uint32_t mid = lo + width < n ? lo + width : n;
             uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            uint32_t a = lo, b = mid, k = lo;
+            uint32_t a = lo, b = mid, i = lo;
             while (a < mid && b < hi)
-                dst[k++] = compare_missing(&src[b], &src[a]) < 0 ? src[b++]
-                                                                  : src[a++];
+                dst[i++] = src[b] < src[a] ? src[b++] : src[a++];
             while (a < mid)
-                dst[k++] = src[a++];
+                dst[i++] = src[a++];
             while (b < hi)
-                dst[k++] = src[b++];
+                dst[i++] = src[b++];
         }
-        aipi_res_missing *t = src;
+        uint64_t *t = src;
         src = dst;
         dst = t;
     }
-    if (src != m)
-        memcpy(m, src, n * sizeof *m);
+    if (src != k)
+        memcpy(k, src, n * sizeof *k);
     return AIP_OK;
 }
 
-/* Is fact f's question relevant for this profile? Memoised per
- * classification in rel (0xFF = not evaluated yet). */
-static aipi_tv relevance(const aip_kb *kb, const aip_query *q, uint8_t *rel,
-                         uint32_t f)
+/* Is fact f's question relevant for this profile? Its relevant_if reads
+ * facts only, so the sweep has its value. */
+static aipi_tv relevance(const aip_kb *kb, const aip_query *q,
+                         const uint8_t *pv, uint32_t f)
 {
-    if (rel[f] == 0xFF)
-        rel[f] = (uint8_t)(kb->facts[f].relevant_if == AIPI_NONE
-                               ? TV_TRUE
-                               : aipi_eval_cond(kb, q, kb->facts[f].relevant_if,
-                                                NULL));
-    return (aipi_tv)rel[f];
+    uint32_t c = kb->facts[f].relevant_if;
+    return c == AIPI_NONE ? TV_TRUE : cond_value(kb, q, c, NULL, pv);
 }
 
 /* Turns per-fact scores into a sorted list, leaving out facts whose
- * question is irrelevant for this profile. */
+ * question is irrelevant for this profile: relevant facts first, then
+ * those whose relevance is unknown, each by score then fact order. */
 static int rank_missing(const aip_kb *kb, const aip_query *q,
-                        const score_set *scores, uint8_t *rel,
+                        const score_set *scores, const uint8_t *pv,
                         aipi_arena *arena, aipi_res_missing **list,
                         uint32_t *count)
 {
-    *list = aipi_arena_array(arena, scores->n + 1, sizeof **list);
-    if (!*list)
+    uint32_t n = scores->n;
+    *list = aipi_arena_array(arena, n + 1, sizeof **list);
+    uint64_t *keys = aipi_arena_array(arena, n + 1, sizeof *keys);
+    if (!*list || !keys)
         return AIP_ENOMEM;
-    *count = 0;
-    for (uint32_t i = 0; i < scores->n; i++) {
+    uint32_t nsure = 0, nmaybe = 0;
+    for (uint32_t i = 0; i < n; i++) {
         uint32_t f = scores->touched[i];
-        aipi_tv r = relevance(kb, q, rel, f);
-        if (r == TV_FALSE)
-            continue;
-        aipi_res_missing *m = &(*list)[(*count)++];
-        m->fact = f;
-        m->score = scores->score[f];
-        m->relevance = (uint8_t)r;
+        aipi_tv r = relevance(kb, q, pv, f);
+        uint64_t key = missing_key(scores->score[f], f);
+        if (r == TV_TRUE)
+            keys[nsure++] = key;
+        else if (r == TV_UNKNOWN)
+            keys[n - ++nmaybe] = key;    /* filled from the end */
     }
-    return sort_missing(*list, *count, arena);
+    uint64_t *maybe = keys + n - nmaybe;
+    int rc = sort_keys(keys, nsure, arena);
+    if (rc == AIP_OK)
+        rc = sort_keys(maybe, nmaybe, arena);
+    if (rc != AIP_OK)
+        return rc;
+    *count = nsure + nmaybe;
+    for (uint32_t i = 0; i < *count; i++) {
+        uint64_t key = i < nsure ? keys[i] : maybe[i - nsure];
+        aipi_res_missing *m = &(*list)[i];
+        m->fact = (uint32_t)key;
+        m->score = UINT32_MAX - (uint32_t)(key >> 32);
+        m->relevance = (uint8_t)(i < nsure ? TV_TRUE : TV_UNKNOWN);
+    }
+    return AIP_OK;
 }
 
 /* ---- one regulation ---------------------------------------------------------- */
@@ -755,12 +790,12 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
 static int classify_regulation(const aip_kb *kb, const aip_query *q,
                                aip_result *res, uint32_t index,
                                score_set *scores, score_set *global,
-                               uint8_t *rel, uint8_t *memo)
+                               const uint8_t *pv)
 {
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, memo, NULL, 0, scores, TV_FALSE,
+                   NULL, NULL, NULL, NULL, pv, NULL, 0, scores, TV_FALSE,
                    TV_FALSE };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
@@ -791,7 +826,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     if (rc != AIP_OK)
         return rc;
     score_missing(&E);
-    rc = rank_missing(kb, q, scores, rel, &res->arena, &out->missing,
+    rc = rank_missing(kb, q, scores, pv, &res->arena, &out->missing,
                       &out->nmissing);
     for (uint32_t i = 0; i < scores->n; i++)
         score_add(global, scores->touched[i], scores->score[scores->touched[i]]);
@@ -827,22 +862,18 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
     res->known = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
     res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
                                    sizeof *res->values);
-    uint8_t *rel = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
-    uint8_t *memo = aipi_arena_alloc(&res->arena, kb->nconds + 1);
-    int rc = res->regs && have_scores && rel && memo && res->known
+    uint8_t *pv = aipi_arena_alloc(&res->arena, kb->nconds + 1);
+    int rc = res->regs && have_scores && pv && res->known
                  && res->values ? AIP_OK : AIP_ENOMEM;
-    if (rc == AIP_OK) {
-        memset(rel, 0xFF, kb->nfacts + 1);
-        memset(memo, 0xFF, kb->nconds + 1);
-    }
     if (rc == AIP_OK) {
         memcpy(res->known, q->known, kb->nfacts);
         memcpy(res->values, q->values, kb->nfacts * sizeof *q->values);
+        aipi_sweep_run(kb, q, pv);
     }
     for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
-        rc = classify_regulation(kb, q, res, i, &scores, &global, rel, memo);
+        rc = classify_regulation(kb, q, res, i, &scores, &global, pv);
     if (rc == AIP_OK)
-        rc = rank_missing(kb, q, &global, rel, &res->arena, &res->missing,
+        rc = rank_missing(kb, q, &global, pv, &res->arena, &res->missing,
                           &res->nmissing);
     if (rc != AIP_OK) {
         aipi_arena_free(&res->arena);

@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "intern.h"
+#include "sweep.h"
 
 #define AIPI_NONE UINT32_MAX      /* "no index" */
 #define AIPI_MAX_VALUES 64        /* values of one enum or set fact (bit mask) */
@@ -215,6 +216,7 @@ struct aip_kb {
     uint32_t nconds;
     aipi_cond *conds;
     uint32_t *refs_pool;         /* children of all/any, facts of sums */
+    aipi_sweep sweep;            /* the pure nodes as one pass (sweep.h) */
     char fingerprint[72];        /* "sha256:" + 64 hex + NUL */
 };
 

@@ -1,0 +1,68 @@
+/*
+ * sweep.h - conditions compiled into a straight-line program, run once per
+ * query before any rule is looked at.
+ *
+ * Every condition node that reads no dimension ("pure") has one value per
+ * query, so the evaluator computes them all in one pass instead of walking
+ * each rule's tree: first the fact tests, grouped by kind of test so that
+ * each group is a tight loop with no dispatch per node, then all/any/not
+ * in node order (the loader numbers children before their parents), each a
+ * few bit operations on its children's values. Nodes under a dimension
+ * test are left to the rule pass (eval.c), which knows the dimensions.
+ *
+ * Values are sets of possible truth values on two bits: AIPI_PV_TRUE,
+ * AIPI_PV_FALSE, or both (AIPI_PV_UNKNOWN). Kleene's all is then "true
+ * possible in every child, false possible in some", and any the converse.
+ */
+#ifndef AIP_SWEEP_H
+#define AIP_SWEEP_H
+
+#include <stdint.h>
+
+#include "aipolicy.h"
+
+#define AIPI_PV_TRUE 1u
+#define AIPI_PV_FALSE 2u
+#define AIPI_PV_UNKNOWN 3u
+
+/* Kinds of fact test, one loop each. */
+enum {
+    LEAF_BOOL,      /* value == mask (0 or 1) */
+    LEAF_ENUM,      /* bit `value` of mask set (eq, ne and in alike) */
+    LEAF_SET_ANY,   /* value & mask != 0 (contains, folded contains-any) */
+    LEAF_SET_ALL,   /* value & mask == mask (folded contains-all) */
+    LEAF_KNOWN,     /* the fact is given */
+    LEAF_OTHER,     /* numbers, dates, sums: the general evaluator */
+    LEAF_KINDS
+};
+
+typedef struct aipi_leaf {
+    uint32_t node, fact;
+    uint64_t mask;
+} aipi_leaf;
+
+typedef struct aipi_inner {
+    uint32_t node;
+    uint8_t kind;                /* C_ALL, C_ANY or C_NOT (model.h) */
+    uint32_t first, n;           /* children in aipi_sweep.kids */
+} aipi_inner;
+
+typedef struct aipi_sweep {
+    uint32_t nleaves[LEAF_KINDS];
+    aipi_leaf *leaves[LEAF_KINDS];
+    uint32_t ninner;
+    aipi_inner *inner;           /* pure all/any/not, children first */
+    uint32_t *kids;
+    uint8_t *pure;               /* per node: reads no dimension */
+} aipi_sweep;
+
+struct aip_query;
+
+/* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK or AIP_ENOMEM. */
+int aipi_sweep_compile(aip_kb *kb);
+
+/* Fills pv[node] for every pure node (pv has kb->nconds entries; impure
+ * entries are left as they are). */
+void aipi_sweep_run(const aip_kb *kb, const struct aip_query *q, uint8_t *pv);
+
+#endif
