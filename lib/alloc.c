@@ -162,6 +162,19 @@ char *aipi_owned_string(const aip_allocator *a, const char *s, size_t n)
     return str;
 }
 
+size_t aipi_owned_header(void)
+{
+    return OWNED_HEADER;
+}
+
+char *aipi_owned_adopt(const aip_allocator *a, char *block, size_t size)
+{
+    owned_header *h = (owned_header *)block;
+    h->alloc = *a;
+    h->size = size;
+    return block + OWNED_HEADER;
+}
+
 void aip_string_free(char *str)
 {
     if (!str)

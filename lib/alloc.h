@@ -43,4 +43,10 @@ void  aipi_arena_free(aipi_arena *arena);
  * that aip_string_free() needs no other argument. */
 char *aipi_owned_string(const aip_allocator *a, const char *s, size_t n);
 
+/* Bytes reserved at the front of a block that is to become an owned string
+ * without a copy (strbuf.c), and the adoption itself: `block` of `size`
+ * bytes (from allocator a), text starting aipi_owned_header() bytes in. */
+size_t aipi_owned_header(void);
+char *aipi_owned_adopt(const aip_allocator *a, char *block, size_t size);
+
 #endif

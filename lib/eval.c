@@ -180,46 +180,46 @@ static const uint8_t tv_from_pv[4] = {
     [AIPI_PV_UNKNOWN] = TV_UNKNOWN
 };
 
-/* A condition's value in a query whose sweep (sweep.h) filled pv: pure
- * nodes are read from it; the rest, above a dimension test, are evaluated
- * here against the dimensions as they stand. Rules that read a dimension
- * come after every rule that raises it (eval_order), so the dimensions
- * they see are final. */
-static aipi_tv cond_value(const aip_kb *kb, const aip_query *q, uint32_t index,
+static const uint8_t pv_from_tv[3] = {
+    [TV_FALSE] = AIPI_PV_FALSE, [TV_TRUE] = AIPI_PV_TRUE,
+    [TV_UNKNOWN] = AIPI_PV_UNKNOWN
+};
+
+/* A node above a dimension test, in the two-bit form of sweep.h: the sweep
+ * left the AND and OR of its pure children in pv; the impure ones are
+ * evaluated here against the dimensions as they stand. Rules that read a
+ * dimension come after every rule that raises it (eval_order), so the
+ * dimensions they see are final. `dims` NULL: dimension tests unknown. */
+static unsigned impure_pv(const aip_kb *kb, uint32_t index,
                           const aipi_dim_state *dims, const uint8_t *pv)
+{
+    const aipi_cond *c = &kb->conds[index];
+    if (c->kind == C_DIM)
+        return dims ? pv_from_tv[eval_dim(c, dims)] : AIPI_PV_UNKNOWN;
+    const aipi_sweep *s = &kb->sweep;
+    unsigned a = (unsigned)pv[index] >> 2, o = pv[index] & 3u;
+    /* all is decided once a child is false, any once one is true: their
+     * bit is then gone from the AND */
+    unsigned decided = c->kind == C_ALL ? AIPI_PV_TRUE
+                     : c->kind == C_ANY ? AIPI_PV_FALSE : 0;
+    const uint32_t *kid = &s->impure_kids[s->impure_first[index]];
+    for (uint32_t i = 0; i < s->impure_n[index] && (a & decided) == decided;
+         i++) {
+        unsigned x = impure_pv(kb, kid[i], dims, pv);
+        a &= x;
+        o |= x;
+    }
+    return aipi_pv_combine(c->kind, a, o);
+}
+
+/* A condition's value in a query whose sweep filled pv. */
+static inline __attribute__((always_inline)) aipi_tv
+cond_value(const aip_kb *kb, uint32_t index, const aipi_dim_state *dims,
+           const uint8_t *pv)
 {
     if (kb->sweep.pure[index])
         return (aipi_tv)tv_from_pv[pv[index]];
-    const aipi_cond *c = &kb->conds[index];
-    aipi_tv acc;
-    switch (c->kind) {
-    case C_ALL:
-        acc = TV_TRUE;
-        for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = cond_value(kb, q, kb->refs_pool[c->a + i], dims, pv);
-            if (t == TV_FALSE)
-                return TV_FALSE;
-            if (t == TV_UNKNOWN)
-                acc = TV_UNKNOWN;
-        }
-        return acc;
-    case C_ANY:
-        acc = TV_FALSE;
-        for (uint32_t i = 0; i < c->n; i++) {
-            aipi_tv t = cond_value(kb, q, kb->refs_pool[c->a + i], dims, pv);
-            if (t == TV_TRUE)
-                return TV_TRUE;
-            if (t == TV_UNKNOWN)
-                acc = TV_UNKNOWN;
-        }
-        return acc;
-    case C_NOT:
-        return not_tv(cond_value(kb, q, c->a, dims, pv));
-    case C_DIM:
-        return dims ? eval_dim(c, dims) : TV_UNKNOWN;
-    default:
-        return TV_UNKNOWN;       /* fact tests are always pure */
-    }
+    return (aipi_tv)tv_from_pv[impure_pv(kb, index, dims, pv)];
 }
 
 uint32_t aipi_version_at(const aipi_regulation *reg, aipi_date d)
@@ -275,6 +275,8 @@ typedef struct reg_eval {
     uint32_t nactive;            /* order: all that later passes look at */
     score_set *scores;           /* this regulation's missing-fact scores */
     aipi_tv scope_in, scope_out; /* OR of the scope:in / scope:out rules */
+    aipi_tv role_state;          /* see read_roles */
+    uint64_t roles;
 } reg_eval;
 
 #define TV_ABSENT 3
@@ -301,7 +303,7 @@ static void evaluate_rules(reg_eval *E)
             E->tv[r] = TV_ABSENT;
             continue;
         }
-        aipi_tv t = cond_value(E->kb, E->q, rule->when, dims, E->pv);
+        aipi_tv t = cond_value(E->kb, rule->when, dims, E->pv);
         E->tv[r] = (uint8_t)t;
         if (t == TV_FALSE || rule_date(E, rule) > E->as_of)
             continue;
@@ -359,17 +361,29 @@ static void decide_scope(reg_eval *E)
 }
 
 /* Does the caller hold `role`? Unknown role fact: maybe (TV_UNKNOWN). */
-static aipi_tv holds_role(const reg_eval *E, uint32_t role)
+static inline aipi_tv holds_role(const reg_eval *E, uint32_t role)
+{
+    if (role == AIPI_NONE || E->role_state == TV_TRUE)
+        return TV_TRUE;
+    if (E->role_state == TV_UNKNOWN)
+        return TV_UNKNOWN;
+    return from_bool((E->roles >> role) & 1);
+}
+
+/* The caller's roles, once per regulation: role_state TV_TRUE when the
+ * regulation has no role fact (every obligation binds), TV_UNKNOWN when
+ * the fact is not given, else TV_FALSE and `roles` holds the mask. */
+static void read_roles(reg_eval *E)
 {
     uint32_t f = E->reg->role_fact;
-    if (f == AIPI_NONE || role == AIPI_NONE)
-        return TV_TRUE;
-    if (!E->q->known[f])
-        return TV_UNKNOWN;
+    E->role_state = f == AIPI_NONE ? TV_TRUE
+                  : !E->q->known[f] ? TV_UNKNOWN : TV_FALSE;
+    E->roles = 0;
+    if (E->role_state != TV_FALSE)
+        return;
     const aipi_value *v = &E->q->values[f];
-    if (E->kb->facts[f].type == FT_SET)
-        return from_bool((v->set >> role) & 1);
-    return from_bool(v->e == role);
+    E->roles = E->kb->facts[f].type == FT_SET ? v->set
+                                              : UINT64_C(1) << v->e;
 }
 
 /* Date of obligation `ro` when triggered by `rule`: the rule's override or
@@ -427,17 +441,24 @@ static int emit_obligations(reg_eval *E)
                                         sizeof *out->obligations);
     if (!out->obligations)
         return AIP_ENOMEM;
+    /* Obligations mostly share a few dates: each is formatted once, into
+     * a small cache indexed by the date's low bits (copying from the
+     * previous obligation instead stalls on the store just made). */
+    struct { aipi_date date; char str[11]; } seen[8];
+    for (int i = 0; i < 8; i++)
+        seen[i].date = INT32_MIN;       /* no real date */
     for (uint32_t o = 0; o < reg->nobligations; o++) {
         if (!E->ob_state[o])
             continue;
         aipi_res_obligation *ro = &out->obligations[out->nobligations++];
         ro->obligation = o;
         ro->from = E->ob_date[o];
-        /* Obligations mostly share a few dates: format each once. */
-        if (out->nobligations > 1 && ro[-1].from == ro->from)
-            memcpy(ro->from_str, ro[-1].from_str, sizeof ro->from_str);
-        else
-            aipi_date_format(ro->from, ro->from_str);
+        unsigned slot = (unsigned)ro->from & 7u;
+        if (seen[slot].date != ro->from) {
+            seen[slot].date = ro->from;
+            aipi_date_format(ro->from, seen[slot].str);
+        }
+        memcpy(ro->from_str, seen[slot].str, sizeof ro->from_str);
         ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
         ro->certain = E->ob_state[o] == 2
                    && out->applicability == AIP_APPLIES;
@@ -527,7 +548,7 @@ static void compute_ceiling(const reg_eval *E, const aipi_penalty *p,
     rp->certain = 1;
     int undecided = 0;
     for (uint32_t i = 0; i < p->nvariants && rp->variant == AIPI_NONE; i++) {
-        aipi_tv t = cond_value(E->kb, E->q, p->variants[i].when, NULL, E->pv);
+        aipi_tv t = cond_value(E->kb, p->variants[i].when, NULL, E->pv);
         if (t == TV_TRUE && !undecided) {
             rp->variant = i;
             rp->combine = p->variants[i].combine;
@@ -742,7 +763,7 @@ static aipi_tv relevance(const aip_kb *kb, const aip_query *q,
                          const uint8_t *pv, uint32_t f)
 {
     uint32_t c = kb->facts[f].relevant_if;
-    return c == AIPI_NONE ? TV_TRUE : cond_value(kb, q, c, NULL, pv);
+    return c == AIPI_NONE ? TV_TRUE : cond_value(kb, c, NULL, pv);
 }
 
 /* Turns per-fact scores into a sorted list, leaving out facts whose
@@ -796,7 +817,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     aipi_res_reg *out = &res->regs[index];
     reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
                    NULL, NULL, NULL, NULL, pv, NULL, 0, scores, TV_FALSE,
-                   TV_FALSE };
+                   TV_FALSE, TV_TRUE, 0 };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
@@ -812,6 +833,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule
         || !E.active)
         return AIP_ENOMEM;
+    read_roles(&E);
     evaluate_rules(&E);
     collect_active(&E);
     decide_scope(&E);

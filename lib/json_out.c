@@ -178,12 +178,42 @@ static void jw_kdate(jw *w, const char *k, aipi_date d)
 
 /* ---- pieces of the result -------------------------------------------------- */
 
+/* Dates are formatted once per result, in a small cache indexed by the
+ * date's low bits. */
+typedef struct date_cache {
+    aipi_date date[8];
+    char str[8][11];
+} date_cache;
+
+static const char *cached_date(date_cache *dc, aipi_date d)
+{
+    unsigned slot = (unsigned)d & 7u;
+    if (dc->date[slot] != d) {
+        dc->date[slot] = d;
+        aipi_date_format(d, dc->str[slot]);
+    }
+    return dc->str[slot];
+}
+
 typedef struct ctx {
     jw *w;
     const aip_result *r;
     const aip_kb *kb;
     const char *lang;
+    /* Compact output only: the knowledge's pre-rendered parts, and where
+     * each given fact's value was first written in the output (offset,
+     * length; length 0 = not yet), to be copied from there later. */
+    const aipi_json_frags *fr;
+    uint32_t *value_at;          /* 2 per fact */
+    date_cache dates;
 } ctx;
+
+static void put_frag(jw *w, const aipi_frag *f)
+{
+    aipi_sb_append(&w->sb, f->s, f->n);
+}
+
+#define PUT_LIT(w, lit) aipi_sb_append(&(w)->sb, lit, sizeof lit - 1)
 
 static void write_cite(ctx *c, const char *key, const aipi_cite *cite)
 {
@@ -220,6 +250,26 @@ static void write_fact_value(ctx *c, uint32_t f)
     }
 }
 
+/* A given fact's value, written in full the first time and copied from
+ * that first place afterwards (compact output: no indentation inside). */
+static void write_fact_value_again(ctx *c, uint32_t f)
+{
+    aipi_strbuf *sb = &c->w->sb;
+    uint32_t *at = &c->value_at[2 * f];
+    if (at[1] == 0) {
+        size_t start = sb->len;
+        write_fact_value(c, f);
+        if (!sb->failed && sb->len - start <= UINT32_MAX && start <= UINT32_MAX) {
+            at[0] = (uint32_t)start;
+            at[1] = (uint32_t)(sb->len - start);
+        }
+        return;
+    }
+    /* Reserve first: the source lies in the buffer that may move. */
+    if (aipi_sb_reserve(sb, at[1]))
+        aipi_sb_append(sb, sb->data + at[0], at[1]);
+}
+
 static void write_given_facts(ctx *c)
 {
     jw_key(c->w, "facts");
@@ -228,7 +278,10 @@ static void write_given_facts(ctx *c)
         if (!c->r->known[f])
             continue;
         jw_key(c->w, c->kb->facts[f].id);
-        write_fact_value(c, f);
+        if (c->fr)
+            write_fact_value_again(c, f);
+        else
+            write_fact_value(c, f);
     }
     jw_obj_end(c->w);
 }
@@ -238,16 +291,63 @@ static const char *status_name(uint8_t status)
     return status == AIP_IN_FORCE ? "in_force" : "upcoming";
 }
 
-static void write_rule_ref(ctx *c, const aipi_regulation *g,
-                           const aipi_res_rule *rr, int with_facts)
+static void write_status_date(ctx *c, uint8_t status, aipi_date from)
+{
+    if (status == AIP_IN_FORCE)
+        PUT_LIT(c->w, "\"in_force\",\"applies_from\":\"");
+    else
+        PUT_LIT(c->w, "\"upcoming\",\"applies_from\":\"");
+    aipi_sb_append(&c->w->sb, cached_date(&c->dates, from), 10);
+    aipi_sb_putc(&c->w->sb, '"');
+}
+
+/* write_rule_ref from the pre-rendered head (compact output). */
+static void write_rule_ref_fast(ctx *c, const aipi_regulation *g, uint32_t reg,
+                                const aipi_res_rule *rr, int with_facts)
 {
     const aipi_rule *rule = &g->rules[rr->rule];
     jw_item(c->w);
+    put_frag(c->w, &c->fr->rule[reg][rr->rule]);
+    write_status_date(c, rr->status, rr->from);
+    if (with_facts) {
+        PUT_LIT(c->w, ",\"facts\":{");
+        for (uint32_t k = 0; k < rule->nfacts; k++) {
+            uint32_t f = rule->facts[k];
+            if (k)
+                aipi_sb_putc(&c->w->sb, ',');
+            put_frag(c->w, &c->kb->json_fact_key[f]);
+            if (c->r->known[f])
+                write_fact_value_again(c, f);
+            else
+                PUT_LIT(c->w, "null");
+        }
+        aipi_sb_putc(&c->w->sb, '}');
+    }
+    aipi_sb_putc(&c->w->sb, '}');
+}
+
+/* The head of a rule reference: everything up to the status value. */
+static void write_rule_head(ctx *c, const aipi_rule *rule)
+{
     jw_obj(c->w);
     jw_kstr(c->w, "id", rule->id);
     jw_kstr(c->w, "title", aipi_text_get(&rule->title, c->lang));
     write_cite(c, "citation", &rule->cite);
-    jw_kstr(c->w, "status", status_name(rr->status));
+    jw_key(c->w, "status");
+}
+
+static void write_rule_ref(ctx *c, const aipi_regulation *g,
+                           const aipi_res_rule *rr, int with_facts)
+{
+    const aipi_rule *rule = &g->rules[rr->rule];
+    uint32_t reg = (uint32_t)(g - c->kb->regs);
+    if (c->fr) {
+        write_rule_ref_fast(c, g, reg, rr, with_facts);
+        return;
+    }
+    jw_item(c->w);
+    write_rule_head(c, rule);
+    jw_str(c->w, status_name(rr->status));
     jw_kdate(c->w, "applies_from", rr->from);
     if (with_facts) {
         jw_key(c->w, "facts");
@@ -346,30 +446,58 @@ static void write_deadlines(ctx *c, const aipi_obligation *ob)
     jw_arr_end(c->w);
 }
 
+/* An obligation up to its status value, and from its deadlines to its
+ * end: the parts that depend on the knowledge only. */
+static void write_obligation_head(ctx *c, const aipi_regulation *g,
+                                  const aipi_obligation *ob)
+{
+    jw_obj(c->w);
+    jw_kstr(c->w, "id", ob->id);
+    jw_kstr(c->w, "title", aipi_text_get(&ob->title, c->lang));
+    if (ob->summary.en)
+        jw_kstr(c->w, "summary", aipi_text_get(&ob->summary, c->lang));
+    jw_kstr(c->w, "role", ob->role == AIPI_NONE
+                              ? NULL
+                              : c->kb->facts[g->role_fact].value_ids[ob->role]);
+    write_cite(c, "citation", &ob->cite);
+    jw_key(c->w, "status");
+}
+
+static void write_obligation_tail(ctx *c, const aipi_obligation *ob)
+{
+    write_deadlines(c, ob);
+    jw_obj_end(c->w);
+}
+
 static void write_obligations(ctx *c, const aipi_regulation *g,
                               const aipi_res_reg *rr)
 {
+    uint32_t reg = (uint32_t)(g - c->kb->regs);
     jw_key(c->w, "obligations");
     jw_arr(c->w);
     for (uint32_t i = 0; i < rr->nobligations; i++) {
         const aipi_res_obligation *ro = &rr->obligations[i];
         const aipi_obligation *ob = &g->obligations[ro->obligation];
+        const char *rule_id = g->rules[ro->rule].id;
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "id", ob->id);
-        jw_kstr(c->w, "title", aipi_text_get(&ob->title, c->lang));
-        if (ob->summary.en)
-            jw_kstr(c->w, "summary", aipi_text_get(&ob->summary, c->lang));
-        jw_kstr(c->w, "role", ob->role == AIPI_NONE
-                                  ? NULL
-                                  : c->kb->facts[g->role_fact].value_ids[ob->role]);
-        write_cite(c, "citation", &ob->cite);
-        jw_kstr(c->w, "status", status_name(ro->status));
+        if (c->fr) {
+            put_frag(c->w, &c->fr->ob_head[reg][ro->obligation]);
+            write_status_date(c, ro->status, ro->from);
+            if (ro->certain)
+                PUT_LIT(c->w, ",\"certain\":true,\"rule\":\"");
+            else
+                PUT_LIT(c->w, ",\"certain\":false,\"rule\":\"");
+            aipi_sb_append(&c->w->sb, rule_id, strlen(rule_id));
+            aipi_sb_putc(&c->w->sb, '"');
+            put_frag(c->w, &c->fr->ob_tail[reg][ro->obligation]);
+            continue;
+        }
+        write_obligation_head(c, g, ob);
+        jw_str(c->w, status_name(ro->status));
         jw_kstr(c->w, "applies_from", ro->from_str);
         jw_kbool(c->w, "certain", ro->certain);
-        jw_kstr(c->w, "rule", g->rules[ro->rule].id);
-        write_deadlines(c, ob);
-        jw_obj_end(c->w);
+        jw_kstr(c->w, "rule", rule_id);
+        write_obligation_tail(c, ob);
     }
     jw_arr_end(c->w);
 }
@@ -510,19 +638,33 @@ static void write_provenance(ctx *c)
     jw_obj_end(c->w);
 }
 
+static void write_missing_head(ctx *c, const aipi_fact *f)
+{
+    jw_obj(c->w);
+    jw_kstr(c->w, "id", f->id);
+    jw_kstr(c->w, "label", aipi_text_get(&f->label, c->lang));
+    jw_kstr(c->w, "question", aipi_text_get(&f->question, c->lang));
+    jw_key(c->w, "score");
+}
+
 static void write_missing_details(ctx *c)
 {
     jw_key(c->w, "missing_facts");
     jw_arr(c->w);
     for (uint32_t i = 0; i < c->r->nmissing; i++) {
         const aipi_res_missing *m = &c->r->missing[i];
-        const aipi_fact *f = &c->kb->facts[m->fact];
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "id", f->id);
-        jw_kstr(c->w, "label", aipi_text_get(&f->label, c->lang));
-        jw_kstr(c->w, "question", aipi_text_get(&f->question, c->lang));
-        jw_knum(c->w, "score", m->score);
+        if (c->fr) {
+            put_frag(c->w, &c->fr->missing[m->fact]);
+            jw_num(c->w, m->score);
+            if (m->relevance == TV_TRUE)
+                PUT_LIT(c->w, ",\"relevant\":true}");
+            else
+                PUT_LIT(c->w, ",\"relevant\":false}");
+            continue;
+        }
+        write_missing_head(c, &c->kb->facts[m->fact]);
+        jw_num(c->w, m->score);
         jw_kbool(c->w, "relevant", m->relevance == TV_TRUE);
         jw_obj_end(c->w);
     }
@@ -534,8 +676,35 @@ static int lang_ok(const char *lang)
     return !lang || strcmp(lang, "en") == 0 || strcmp(lang, "fr") == 0;
 }
 
-int aip_result_to_json(const aip_result *r, const char *lang, unsigned flags,
-                       char **out, size_t *len)
+/* Bytes the compact output of c->r will take, about: fragments plus a
+ * guess for what is written around them. */
+static size_t estimate_size(const ctx *c)
+{
+    const aip_result *r = c->r;
+    size_t n = 4096 + 64 * (size_t)r->kb->nfacts;
+    for (uint32_t i = 0; i < r->nregs; i++) {
+        const aipi_res_reg *rr = &r->regs[i];
+        uint32_t g = rr->reg;
+        n += 2048;
+        for (uint32_t k = 0; k < rr->nobligations; k++) {
+            uint32_t o = rr->obligations[k].obligation;
+            n += c->fr->ob_head[g][o].n + c->fr->ob_tail[g][o].n + 96;
+        }
+        for (uint32_t k = 0; k < rr->nfired; k++)
+            n += c->fr->rule[g][rr->fired[k].rule].n + 128;
+        for (uint32_t k = 0; k < rr->nundetermined; k++)
+            n += c->fr->rule[g][rr->undetermined[k].rule].n + 128;
+    }
+    for (uint32_t k = 0; k < r->nmissing; k++)
+        n += c->fr->missing[r->missing[k].fact].n + 32;
+    return n;
+}
+
+/* Writes r as JSON; fragments: copy the knowledge's pre-rendered parts
+ * (compact output only). Both ways give the same bytes
+ * (tests/check_unit.c compares them on every example profile). */
+int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
+                    int fragments, char **out, size_t *len)
 {
     if (!r || !out || !lang_ok(lang) || (flags & ~(unsigned)AIP_JSON_PRETTY))
         return AIP_EINVAL;
@@ -543,7 +712,24 @@ int aip_result_to_json(const aip_result *r, const char *lang, unsigned flags,
     memset(&w, 0, sizeof w);
     aipi_sb_init(&w.sb, &r->kb->alloc);
     w.pretty = (flags & AIP_JSON_PRETTY) != 0;
-    ctx c = { &w, r, r->kb, lang ? lang : "en" };
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.w = &w;
+    c.r = r;
+    c.kb = r->kb;
+    c.lang = lang ? lang : "en";
+    for (int i = 0; i < 8; i++)
+        c.dates.date[i] = INT32_MIN;
+    size_t cache_size = 2 * (size_t)r->kb->nfacts * sizeof *c.value_at;
+    if (fragments && !w.pretty) {
+        c.fr = &r->kb->json[strcmp(c.lang, "fr") == 0];
+        c.value_at = aipi_calloc(&r->kb->alloc, 1, cache_size + 1);
+        if (!c.value_at)
+            return AIP_ENOMEM;
+        /* Results are tens of kilobytes: reserve about what the
+         * pre-rendered parts will take, so that the buffer seldom moves. */
+        aipi_sb_reserve(&w.sb, estimate_size(&c));
+    }
     jw_obj(&w);
     jw_kstr(&w, "format", "aipolicy-result");
     jw_knum(&w, "format_version", AIP_JSON_FORMAT_VERSION);
@@ -558,5 +744,119 @@ int aip_result_to_json(const aip_result *r, const char *lang, unsigned flags,
     jw_obj_end(&w);
     if (w.pretty)
         aipi_sb_putc(&w.sb, '\n');
+    if (c.value_at)
+        aipi_free(&r->kb->alloc, c.value_at, cache_size + 1);
     return aipi_sb_finish(&w.sb, out, len);
+}
+
+int aip_result_to_json(const aip_result *r, const char *lang, unsigned flags,
+                       char **out, size_t *len)
+{
+    return aipi_json_write(r, lang, flags, 1, out, len);
+}
+
+/* ---- pre-rendering at load --------------------------------------------------- */
+
+/* Moves what w holds into the knowledge's arena as one fragment. */
+static int take_frag(aip_kb *kb, jw *w, aipi_frag *f)
+{
+    if (w->sb.failed)
+        return AIP_ENOMEM;
+    f->n = w->sb.len;
+    f->s = aipi_arena_strndup(&kb->arena, w->sb.len ? w->sb.data : "",
+                              w->sb.len);
+    w->sb.len = 0;
+    if (w->sb.data)
+        w->sb.data[0] = '\0';
+    memset(w->first, 0, sizeof w->first);
+    w->depth = 0;
+    return f->s ? AIP_OK : AIP_ENOMEM;
+}
+
+static aipi_frag **frag_table(aip_kb *kb, uint32_t per_reg_offset)
+{
+    aipi_frag **t = aipi_arena_array(&kb->arena, kb->nregs + 1, sizeof *t);
+    if (!t)
+        return NULL;
+    for (uint32_t g = 0; g < kb->nregs; g++) {
+        const aipi_regulation *reg = &kb->regs[g];
+        uint32_t n = per_reg_offset ? reg->nobligations : reg->nrules;
+        t[g] = aipi_arena_array(&kb->arena, n + 1, sizeof **t);
+        if (!t[g])
+            return NULL;
+    }
+    return t;
+}
+
+static int prerender_regulation(ctx *c, aip_kb *kb, aipi_json_frags *fr,
+                                uint32_t g)
+{
+    const aipi_regulation *reg = &kb->regs[g];
+    int rc = AIP_OK;
+    for (uint32_t i = 0; rc == AIP_OK && i < reg->nrules; i++) {
+        write_rule_head(c, &reg->rules[i]);
+        rc = take_frag(kb, c->w, &fr->rule[g][i]);
+    }
+    for (uint32_t i = 0; rc == AIP_OK && i < reg->nobligations; i++) {
+        write_obligation_head(c, reg, &reg->obligations[i]);
+        rc = take_frag(kb, c->w, &fr->ob_head[g][i]);
+        if (rc != AIP_OK)
+            break;
+        /* The tail follows other keys of an open object. */
+        jw_obj(c->w);
+        c->w->first[c->w->depth] = 0;
+        c->w->sb.len = 0;
+        write_obligation_tail(c, &reg->obligations[i]);
+        rc = take_frag(kb, c->w, &fr->ob_tail[g][i]);
+    }
+    return rc;
+}
+
+static int prerender_language(ctx *c, aip_kb *kb, aipi_json_frags *fr)
+{
+    fr->rule = frag_table(kb, 0);
+    fr->ob_head = frag_table(kb, 1);
+    fr->ob_tail = frag_table(kb, 1);
+    fr->missing = aipi_arena_array(&kb->arena, kb->nfacts + 1,
+                                   sizeof *fr->missing);
+    if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->missing)
+        return AIP_ENOMEM;
+    int rc = AIP_OK;
+    for (uint32_t g = 0; rc == AIP_OK && g < kb->nregs; g++)
+        rc = prerender_regulation(c, kb, fr, g);
+    for (uint32_t f = 0; rc == AIP_OK && f < kb->nfacts; f++) {
+        write_missing_head(c, &kb->facts[f]);
+        rc = take_frag(kb, c->w, &fr->missing[f]);
+    }
+    return rc;
+}
+
+int aipi_json_prerender(aip_kb *kb)
+{
+    jw w;
+    memset(&w, 0, sizeof w);
+    aipi_sb_init(&w.sb, &kb->alloc);
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.w = &w;
+    c.kb = kb;
+    int rc = AIP_OK;
+    kb->json_fact_key = aipi_arena_array(&kb->arena, kb->nfacts + 1,
+                                         sizeof *kb->json_fact_key);
+    if (!kb->json_fact_key)
+        rc = AIP_ENOMEM;
+    for (uint32_t f = 0; rc == AIP_OK && f < kb->nfacts; f++) {
+        /* Fact ids never need escaping (the loader checks them). */
+        aipi_sb_putc(&w.sb, '"');
+        aipi_sb_puts(&w.sb, kb->facts[f].id);
+        aipi_sb_append(&w.sb, "\":", 2);
+        rc = take_frag(kb, &w, &kb->json_fact_key[f]);
+    }
+    static const char *const langs[2] = { "en", "fr" };
+    for (int l = 0; rc == AIP_OK && l < 2; l++) {
+        c.lang = langs[l];
+        rc = prerender_language(&c, kb, &kb->json[l]);
+    }
+    aipi_sb_free(&w.sb);
+    return rc;
 }

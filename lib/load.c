@@ -561,7 +561,8 @@ static int compile_docs(aipi_loader *L, ydoc *docs, size_t ndocs)
         rc = load_all_regulations(L, docs, ndocs);
     if (rc == AIP_OK)
         rc = freeze_pools(L);
-    if (rc == AIP_OK && aipi_sweep_compile(L->kb) != AIP_OK)
+    if (rc == AIP_OK && (aipi_sweep_compile(L->kb) != AIP_OK
+                         || aipi_json_prerender(L->kb) != AIP_OK))
         rc = aipi_ld_oom(L, NULL);
     return rc;
 }

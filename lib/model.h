@@ -202,6 +202,24 @@ typedef struct aipi_regulation {
     aipi_penalty *penalties;
 } aipi_regulation;
 
+/* ---- pre-rendered JSON ------------------------------------------------------ */
+
+/* The parts of the compact JSON output that depend only on the knowledge
+ * and the language, rendered and escaped once at load (json_out.c): the
+ * writer copies them whole instead of escaping the same titles for every
+ * result. */
+typedef struct aipi_frag {
+    const char *s;
+    size_t n;
+} aipi_frag;
+
+typedef struct aipi_json_frags {
+    aipi_frag **rule;            /* [reg][rule]: {"id":..,"citation":..,"status": */
+    aipi_frag **ob_head;         /* [reg][ob]: {"id":..,"citation":..,"status": */
+    aipi_frag **ob_tail;         /* [reg][ob]: ,"deadlines":[..]} */
+    aipi_frag *missing;          /* [fact]: {"id":..,"question":..,"score": */
+} aipi_json_frags;
+
 /* ---- the knowledge base ---------------------------------------------------- */
 
 struct aip_kb {
@@ -217,8 +235,14 @@ struct aip_kb {
     aipi_cond *conds;
     uint32_t *refs_pool;         /* children of all/any, facts of sums */
     aipi_sweep sweep;            /* the pure nodes as one pass (sweep.h) */
+    aipi_frag *json_fact_key;    /* [fact]: "id": */
+    aipi_json_frags json[2];     /* English, French */
     char fingerprint[72];        /* "sha256:" + 64 hex + NUL */
 };
+
+/* Fills kb->json_fact_key and kb->json (json_out.c). AIP_OK or
+ * AIP_ENOMEM. */
+int aipi_json_prerender(aip_kb *kb);
 
 /* Picks the date of `d` for version v, or `fallback` when d has none. */
 aipi_date aipi_dated_resolve(const aipi_dated *d, uint32_t v,

@@ -85,4 +85,9 @@ struct aip_result {
     aipi_value *values;
 };
 
+/* aip_result_to_json, with the pre-rendered knowledge parts used or not
+ * (compact output; the bytes are the same either way). */
+int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
+                    int fragments, char **out, size_t *len);
+
 #endif

@@ -28,15 +28,20 @@ int aipi_sb_reserve(aipi_strbuf *sb, size_t extra)
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
         return 1;
-    size_t cap = sb->cap ? sb->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *p = aipi_realloc(sb->alloc, sb->data, sb->cap, cap);
-    if (!p) {
+    /* Doubling, or straight to a larger size asked for at once (a writer
+     * that knows about how much it will write). */
+    size_t cap = sb->cap ? 2 * sb->cap : 256;
+    if (cap < need)
+        cap = need;
+    size_t head = aipi_owned_header();
+    char *block = sb->data ? sb->data - head : NULL;
+    block = aipi_realloc(sb->alloc, block, sb->data ? head + sb->cap : 0,
+                         head + cap);
+    if (!block) {
         sb->failed = 1;
         return 0;
     }
-    sb->data = p;
+    sb->data = block + head;
     sb->cap = cap;
     return 1;
 }
@@ -80,24 +85,27 @@ void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
 
 void aipi_sb_free(aipi_strbuf *sb)
 {
-    aipi_free(sb->alloc, sb->data, sb->cap);
+    if (sb->data)
+        aipi_free(sb->alloc, sb->data - aipi_owned_header(),
+                  aipi_owned_header() + sb->cap);
     sb->data = NULL;
     sb->len = sb->cap = 0;
 }
 
 int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len)
 {
-    int rc = AIP_ENOMEM;
-    if (!sb->failed) {
-        char *s = aipi_owned_string(sb->alloc, sb->data ? sb->data : "",
-                                    sb->len);
-        if (s) {
-            *out = s;
-            if (len)
-                *len = sb->len;
-            rc = AIP_OK;
-        }
+    if (!sb->failed && !sb->data)
+        aipi_sb_reserve(sb, 0);          /* "" is a string too */
+    if (sb->failed) {
+        aipi_sb_free(sb);
+        return AIP_ENOMEM;
     }
-    aipi_sb_free(sb);
-    return rc;
+    sb->data[sb->len] = '\0';
+    size_t head = aipi_owned_header();
+    *out = aipi_owned_adopt(sb->alloc, sb->data - head, head + sb->cap);
+    if (len)
+        *len = sb->len;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return AIP_OK;
 }

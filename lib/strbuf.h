@@ -11,6 +11,9 @@
 #include <string.h>
 #include "aipolicy.h"
 
+/* data points past a header kept free at the front of the block, so that
+ * aipi_sb_finish hands the block over as an owned string without copying
+ * it (alloc.h); cap counts the bytes after the header. */
 typedef struct aipi_strbuf {
     const aip_allocator *alloc;
     char *data;
@@ -50,8 +53,8 @@ void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
     ;
 void aipi_sb_free(aipi_strbuf *sb);
 
-/* Moves the content into a caller-owned string (aip_string_free). Frees the
- * buffer either way. Returns AIP_OK or AIP_ENOMEM. */
+/* Turns the content into a caller-owned string (aip_string_free), without
+ * a copy. Frees the buffer on failure. Returns AIP_OK or AIP_ENOMEM. */
 int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len);
 
 #endif

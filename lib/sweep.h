@@ -41,28 +41,49 @@ typedef struct aipi_leaf {
     uint64_t mask;
 } aipi_leaf;
 
+/* The all/any/not nodes, in node order. A node above a dimension test
+ * gets AIPI_OP_PARTIAL over its pure children only: pv then holds (AND << 2
+ * | OR) of them, for the rule pass to finish with the impure ones
+ * (aipi_sweep.impure_*). Entries are fixed-size so that the loop's next
+ * entry never waits for a load. */
+enum { AIPI_OP_ALL, AIPI_OP_ANY, AIPI_OP_NOT, AIPI_OP_PARTIAL };
+/* (the first three equal C_ALL, C_ANY and C_NOT of model.h) */
+
 typedef struct aipi_inner {
     uint32_t node;
-    uint8_t kind;                /* C_ALL, C_ANY or C_NOT (model.h) */
-    uint32_t first, n;           /* children in aipi_sweep.kids */
+    uint32_t op;                 /* AIPI_OP_* */
+    uint32_t first, n;           /* pure children in aipi_sweep.kids */
 } aipi_inner;
 
 typedef struct aipi_sweep {
     uint32_t nleaves[LEAF_KINDS];
     aipi_leaf *leaves[LEAF_KINDS];
     uint32_t ninner;
-    aipi_inner *inner;           /* pure all/any/not, children first */
+    aipi_inner *inner;           /* all/any/not, children first */
     uint32_t *kids;
     uint8_t *pure;               /* per node: reads no dimension */
+    uint32_t *impure_first;      /* per impure all/any/not node: its impure */
+    uint32_t *impure_n;          /* children in impure_kids */
+    uint32_t *impure_kids;
 } aipi_sweep;
 
 struct aip_query;
 
+/* Value of an all (AIPI_OP_ALL), any or not node from the AND (a) and OR
+ * (o) of its children's values; for not, a == o is the only child. A table
+ * rather than a switch: the ops come in no predictable order. */
+extern const uint8_t aipi_pv_table[4 * 16];
+
+static inline unsigned aipi_pv_combine(unsigned op, unsigned a, unsigned o)
+{
+    return aipi_pv_table[op << 4 | a << 2 | o];
+}
+
 /* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK or AIP_ENOMEM. */
 int aipi_sweep_compile(aip_kb *kb);
 
-/* Fills pv[node] for every pure node (pv has kb->nconds entries; impure
- * entries are left as they are). */
+/* Fills pv[node] for every node: the value of pure ones, the partial
+ * value of impure all/any/not (pv has kb->nconds entries). */
 void aipi_sweep_run(const aip_kb *kb, const struct aip_query *q, uint8_t *pv);
 
 #endif

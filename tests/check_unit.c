@@ -15,6 +15,7 @@
 #include "error.h"
 #include "intern.h"
 #include "load.h"
+#include "result.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "ydoc.h"
@@ -1133,6 +1134,54 @@ START_TEST(err_long_texts_truncated)
 }
 END_TEST
 
+/* ---- pre-rendered JSON (json_out.c) ------------------------------------ */
+
+/* The compact writer copies parts rendered at load; the byte-for-byte
+ * reference is the same writer rendering everything on the spot. Every
+ * example profile, two dates (before and after most application dates),
+ * both languages. */
+START_TEST(json_fragments_match_writer)
+{
+    aip_error *err = NULL;
+    aip_kb *kb = NULL;
+    ck_assert_msg(aip_kb_load_path(NULL, test_datadir(), &kb, &err) == AIP_OK,
+                  "%s", test_error_str(err));
+    size_t n = 0;
+    char **files = test_list_dir(test_path("examples/profiles"), ".yaml", &n);
+    ck_assert_uint_gt(n, 20);
+    static const char *const dates[] = { "2025-06-01", "2027-12-02" };
+    static const char *const langs[] = { "en", "fr" };
+    size_t compared = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *text = test_read_file(files[i], NULL);
+        ck_assert_ptr_nonnull(text);
+        for (int d = 0; d < 2; d++) {
+            aip_result *r = test_classify(kb, text, dates[d], &err);
+            ck_assert_msg(r != NULL, "%s: %s", files[i], test_error_str(err));
+            for (int l = 0; l < 2; l++) {
+                char *fast = NULL, *slow = NULL;
+                size_t nfast = 0, nslow = 0;
+                ck_assert_int_eq(aipi_json_write(r, langs[l], 0, 1, &fast,
+                                                 &nfast), AIP_OK);
+                ck_assert_int_eq(aipi_json_write(r, langs[l], 0, 0, &slow,
+                                                 &nslow), AIP_OK);
+                ck_assert_msg(nfast == nslow && memcmp(fast, slow, nslow) == 0,
+                              "%s %s %s: outputs differ", files[i], dates[d],
+                              langs[l]);
+                aip_string_free(fast);
+                aip_string_free(slow);
+                compared++;
+            }
+            aip_result_free(r);
+        }
+        free(text);
+    }
+    ck_assert_uint_eq(compared, n * 4);
+    test_free_list(files, n);
+    aip_kb_release(kb);
+}
+END_TEST
+
 /* ======================================================================== */
 
 static Suite *unit_suite(void)
@@ -1210,6 +1259,11 @@ static Suite *unit_suite(void)
     tc = tcase_create("error");
     tcase_add_test(tc, err_first_wins_and_export);
     tcase_add_test(tc, err_long_texts_truncated);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("json");
+    tcase_add_test(tc, json_fragments_match_writer);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }
