@@ -110,6 +110,14 @@ static void jw_open(jw *w, char c)
     w->first[w->depth] = 1;
 }
 
+/* A fragment opened an object and wrote keys in it: go on inside it. */
+static void jw_continue_obj(jw *w)
+{
+    if (w->depth + 1 < (int)(sizeof w->first / sizeof w->first[0]))
+        w->depth++;
+    w->first[w->depth] = 0;
+}
+
 static void jw_close(jw *w, char c)
 {
     int empty = w->first[w->depth];
@@ -365,6 +373,14 @@ static void write_rule_ref(ctx *c, const aipi_regulation *g,
     jw_obj_end(c->w);
 }
 
+static void write_scope_head(ctx *c, const aipi_rule *rule)
+{
+    jw_obj(c->w);
+    jw_kstr(c->w, "id", rule->id);
+    jw_kstr(c->w, "scope", rule->scope == SCOPE_IN ? "in" : "out");
+    jw_key(c->w, "value");
+}
+
 static void write_applicability(ctx *c, const aipi_regulation *g,
                                 const aipi_res_reg *rr)
 {
@@ -375,35 +391,60 @@ static void write_applicability(ctx *c, const aipi_regulation *g,
     jw_kstr(c->w, "status", names[rr->applicability]);
     jw_key(c->w, "scope_rules");
     jw_arr(c->w);
+    uint32_t reg = (uint32_t)(g - c->kb->regs);
     for (uint32_t i = 0; i < rr->nscope; i++) {
         const aipi_rule *rule = &g->rules[rr->scope[i].rule];
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "id", rule->id);
-        jw_kstr(c->w, "scope", rule->scope == SCOPE_IN ? "in" : "out");
-        jw_kstr(c->w, "value",
-                rr->scope[i].tv == TV_TRUE ? "true" : "unknown");
+        if (c->fr) {
+            put_frag(c->w, &c->fr->scope[reg][rr->scope[i].rule]);
+            if (rr->scope[i].tv == TV_TRUE)
+                PUT_LIT(c->w, "\"true\"}");
+            else
+                PUT_LIT(c->w, "\"unknown\"}");
+            continue;
+        }
+        write_scope_head(c, rule);
+        jw_str(c->w, rr->scope[i].tv == TV_TRUE ? "true" : "unknown");
         jw_obj_end(c->w);
     }
     jw_arr_end(c->w);
     jw_obj_end(c->w);
 }
 
+static void write_dim_head(ctx *c, const aipi_dimension *dim)
+{
+    jw_obj(c->w);
+    jw_kstr(c->w, "id", dim->id);
+    jw_kstr(c->w, "title", aipi_text_get(&dim->title, c->lang));
+    jw_key(c->w, "value");
+}
+
+/* Value v of dim and its label, after the "value" key. */
+static void write_dim_value(ctx *c, const aipi_dimension *dim, uint32_t v)
+{
+    jw_str(c->w, dim->value_ids[v]);
+    jw_kstr(c->w, "label", aipi_text_get(&dim->value_labels[v], c->lang));
+}
+
 static void write_dimensions(ctx *c, const aipi_regulation *g,
                              const aipi_res_reg *rr)
 {
+    uint32_t reg = (uint32_t)(g - c->kb->regs);
     jw_key(c->w, "dimensions");
     jw_arr(c->w);
     for (uint32_t d = 0; d < g->ndims; d++) {
         const aipi_dimension *dim = &g->dims[d];
+        uint32_t floor = rr->dims[d].floor;
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "id", dim->id);
-        jw_kstr(c->w, "title", aipi_text_get(&dim->title, c->lang));
-        jw_kstr(c->w, "value", dim->value_ids[rr->dims[d].floor]);
-        jw_kstr(c->w, "label",
-                aipi_text_get(&dim->value_labels[rr->dims[d].floor], c->lang));
-        jw_kbool(c->w, "determined", rr->dims[d].floor == rr->dims[d].ceiling);
+        if (c->fr) {
+            put_frag(c->w, &c->fr->dim_head[reg][d]);
+            put_frag(c->w, &c->fr->dim_value[reg][d * AIPI_MAX_VALUES + floor]);
+            jw_continue_obj(c->w);
+        } else {
+            write_dim_head(c, dim);
+            write_dim_value(c, dim, floor);
+        }
+        jw_kbool(c->w, "determined", floor == rr->dims[d].ceiling);
         jw_kstr(c->w, "ceiling", dim->value_ids[rr->dims[d].ceiling]);
         jw_key(c->w, "upcoming");
         jw_arr(c->w);
@@ -773,14 +814,20 @@ static int take_frag(aip_kb *kb, jw *w, aipi_frag *f)
     return f->s ? AIP_OK : AIP_ENOMEM;
 }
 
-static aipi_frag **frag_table(aip_kb *kb, uint32_t per_reg_offset)
+enum { PER_RULE, PER_OBLIGATION, PER_DIM, PER_DIM_VALUE };
+
+/* A [regulation][item] table of fragments. */
+static aipi_frag **frag_table(aip_kb *kb, int per)
 {
     aipi_frag **t = aipi_arena_array(&kb->arena, kb->nregs + 1, sizeof *t);
     if (!t)
         return NULL;
     for (uint32_t g = 0; g < kb->nregs; g++) {
         const aipi_regulation *reg = &kb->regs[g];
-        uint32_t n = per_reg_offset ? reg->nobligations : reg->nrules;
+        size_t n = per == PER_RULE ? reg->nrules
+                 : per == PER_OBLIGATION ? reg->nobligations
+                 : per == PER_DIM ? reg->ndims
+                 : (size_t)reg->ndims * AIPI_MAX_VALUES;
         t[g] = aipi_arena_array(&kb->arena, n + 1, sizeof **t);
         if (!t[g])
             return NULL;
@@ -803,23 +850,42 @@ static int prerender_regulation(ctx *c, aip_kb *kb, aipi_json_frags *fr,
         if (rc != AIP_OK)
             break;
         /* The tail follows other keys of an open object. */
-        jw_obj(c->w);
-        c->w->first[c->w->depth] = 0;
-        c->w->sb.len = 0;
+        jw_continue_obj(c->w);
         write_obligation_tail(c, &reg->obligations[i]);
         rc = take_frag(kb, c->w, &fr->ob_tail[g][i]);
+    }
+    for (uint32_t i = 0; rc == AIP_OK && i < reg->nrules; i++) {
+        if (reg->rules[i].scope == SCOPE_NONE)
+            continue;
+        write_scope_head(c, &reg->rules[i]);
+        rc = take_frag(kb, c->w, &fr->scope[g][i]);
+    }
+    for (uint32_t d = 0; rc == AIP_OK && d < reg->ndims; d++) {
+        const aipi_dimension *dim = &reg->dims[d];
+        write_dim_head(c, dim);
+        rc = take_frag(kb, c->w, &fr->dim_head[g][d]);
+        for (uint32_t v = 0; rc == AIP_OK && v < dim->nvalues; v++) {
+            jw_continue_obj(c->w);
+            write_dim_value(c, dim, v);
+            rc = take_frag(kb, c->w,
+                           &fr->dim_value[g][d * AIPI_MAX_VALUES + v]);
+        }
     }
     return rc;
 }
 
 static int prerender_language(ctx *c, aip_kb *kb, aipi_json_frags *fr)
 {
-    fr->rule = frag_table(kb, 0);
-    fr->ob_head = frag_table(kb, 1);
-    fr->ob_tail = frag_table(kb, 1);
+    fr->rule = frag_table(kb, PER_RULE);
+    fr->ob_head = frag_table(kb, PER_OBLIGATION);
+    fr->ob_tail = frag_table(kb, PER_OBLIGATION);
+    fr->scope = frag_table(kb, PER_RULE);
+    fr->dim_head = frag_table(kb, PER_DIM);
+    fr->dim_value = frag_table(kb, PER_DIM_VALUE);
     fr->missing = aipi_arena_array(&kb->arena, kb->nfacts + 1,
                                    sizeof *fr->missing);
-    if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->missing)
+    if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->scope
+        || !fr->dim_head || !fr->dim_value || !fr->missing)
         return AIP_ENOMEM;
     int rc = AIP_OK;
     for (uint32_t g = 0; rc == AIP_OK && g < kb->nregs; g++)
