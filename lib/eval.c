@@ -212,8 +212,15 @@ static unsigned impure_pv(const aip_kb *kb, uint32_t index,
     return aipi_pv_combine(c->kind, a, o);
 }
 
-/* A condition's value in a query whose sweep filled pv. */
-static inline __attribute__((always_inline)) aipi_tv
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* A condition's value in a query whose sweep filled pv. Inlined: the
+ * rule pass calls it once per rule, and the pure case is one load. */
+static ALWAYS_INLINE aipi_tv
 cond_value(const aip_kb *kb, uint32_t index, const aipi_dim_state *dims,
            const uint8_t *pv)
 {

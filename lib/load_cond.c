@@ -29,7 +29,7 @@ static const char *const op_names[] = { "eq", "ne", "in", "contains",
  * Identical conditions are compiled once: children are compiled first, so
  * structurally equal subtrees get equal indices, and a node equal to an
  * earlier one reuses it. The evaluator then computes each shared node once
- * per query (eval.c). Dimension tests are never shared: the same dimension
+ * per query (sweep.c). Dimension tests are never shared: the same dimension
  * index means a different dimension in each regulation. */
 
 static int has_refs(const aipi_cond *c)
