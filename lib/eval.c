@@ -180,11 +180,6 @@ static const uint8_t tv_from_pv[4] = {
     [AIPI_PV_UNKNOWN] = TV_UNKNOWN
 };
 
-static const uint8_t pv_from_tv[3] = {
-    [TV_FALSE] = AIPI_PV_FALSE, [TV_TRUE] = AIPI_PV_TRUE,
-    [TV_UNKNOWN] = AIPI_PV_UNKNOWN
-};
-
 /* A node above a dimension test, in the two-bit form of sweep.h: the sweep
  * left the AND and OR of its pure children in pv; the impure ones are
  * evaluated here against the dimensions as they stand. Rules that read a
@@ -195,7 +190,7 @@ static unsigned impure_pv(const aip_kb *kb, uint32_t index,
 {
     const aipi_cond *c = &kb->conds[index];
     if (c->kind == C_DIM)
-        return dims ? pv_from_tv[eval_dim(c, dims)] : AIPI_PV_UNKNOWN;
+        return dims ? aipi_pv_from_tv[eval_dim(c, dims)] : AIPI_PV_UNKNOWN;
     const aipi_sweep *s = &kb->sweep;
     unsigned a = (unsigned)pv[index] >> 2, o = pv[index] & 3u;
     /* all is decided once a child is false, any once one is true: their
@@ -448,24 +443,19 @@ static int emit_obligations(reg_eval *E)
                                         sizeof *out->obligations);
     if (!out->obligations)
         return AIP_ENOMEM;
-    /* Obligations mostly share a few dates: each is formatted once, into
-     * a small cache indexed by the date's low bits (copying from the
-     * previous obligation instead stalls on the store just made). */
-    struct { aipi_date date; char str[11]; } seen[8];
-    for (int i = 0; i < 8; i++)
-        seen[i].date = INT32_MIN;       /* no real date */
+    /* Obligations mostly share a few dates: each is formatted once
+     * (copying from the previous obligation instead stalls on the store
+     * just made). */
+    aipi_date_cache dates;
+    aipi_date_cache_init(&dates);
     for (uint32_t o = 0; o < reg->nobligations; o++) {
         if (!E->ob_state[o])
             continue;
         aipi_res_obligation *ro = &out->obligations[out->nobligations++];
         ro->obligation = o;
         ro->from = E->ob_date[o];
-        unsigned slot = (unsigned)ro->from & 7u;
-        if (seen[slot].date != ro->from) {
-            seen[slot].date = ro->from;
-            aipi_date_format(ro->from, seen[slot].str);
-        }
-        memcpy(ro->from_str, seen[slot].str, sizeof ro->from_str);
+        memcpy(ro->from_str, aipi_date_cached(&dates, ro->from),
+               sizeof ro->from_str);
         ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
         ro->certain = E->ob_state[o] == 2
                    && out->applicability == AIP_APPLIES;

@@ -186,23 +186,6 @@ static void jw_kdate(jw *w, const char *k, aipi_date d)
 
 /* ---- pieces of the result -------------------------------------------------- */
 
-/* Dates are formatted once per result, in a small cache indexed by the
- * date's low bits. */
-typedef struct date_cache {
-    aipi_date date[8];
-    char str[8][11];
-} date_cache;
-
-static const char *cached_date(date_cache *dc, aipi_date d)
-{
-    unsigned slot = (unsigned)d & 7u;
-    if (dc->date[slot] != d) {
-        dc->date[slot] = d;
-        aipi_date_format(d, dc->str[slot]);
-    }
-    return dc->str[slot];
-}
-
 typedef struct ctx {
     jw *w;
     const aip_result *r;
@@ -213,7 +196,7 @@ typedef struct ctx {
      * length; length 0 = not yet), to be copied from there later. */
     const aipi_json_frags *fr;
     uint32_t *value_at;          /* 2 per fact */
-    date_cache dates;
+    aipi_date_cache dates;
 } ctx;
 
 static void put_frag(jw *w, const aipi_frag *f)
@@ -305,7 +288,7 @@ static void write_status_date(ctx *c, uint8_t status, aipi_date from)
         PUT_LIT(c->w, "\"in_force\",\"applies_from\":\"");
     else
         PUT_LIT(c->w, "\"upcoming\",\"applies_from\":\"");
-    aipi_sb_append(&c->w->sb, cached_date(&c->dates, from), 10);
+    aipi_sb_append(&c->w->sb, aipi_date_cached(&c->dates, from), 10);
     aipi_sb_putc(&c->w->sb, '"');
 }
 
@@ -759,8 +742,7 @@ int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
     c.r = r;
     c.kb = r->kb;
     c.lang = lang ? lang : "en";
-    for (int i = 0; i < 8; i++)
-        c.dates.date[i] = INT32_MIN;
+    aipi_date_cache_init(&c.dates);
     size_t cache_size = 2 * (size_t)r->kb->nfacts * sizeof *c.value_at;
     if (fragments && !w.pretty) {
         c.fr = &r->kb->json[strcmp(c.lang, "fr") == 0];

@@ -195,7 +195,7 @@ static inline uint8_t pv_of(int holds)
     return holds ? AIPI_PV_TRUE : AIPI_PV_FALSE;
 }
 
-static const uint8_t pv_from_tv[3] = {
+const uint8_t aipi_pv_from_tv[3] = {
     [TV_FALSE] = AIPI_PV_FALSE, [TV_TRUE] = AIPI_PV_TRUE,
     [TV_UNKNOWN] = AIPI_PV_UNKNOWN
 };
@@ -227,7 +227,7 @@ void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
     for (l = s->leaves[LEAF_KNOWN], i = 0; i < s->nleaves[LEAF_KNOWN]; i++, l++)
         pv[l->node] = pv_of(known[l->fact]);
     for (l = s->leaves[LEAF_OTHER], i = 0; i < s->nleaves[LEAF_OTHER]; i++, l++)
-        pv[l->node] = pv_from_tv[aipi_eval_cond(kb, q, l->node, NULL)];
+        pv[l->node] = aipi_pv_from_tv[aipi_eval_cond(kb, q, l->node, NULL)];
 
     const aipi_inner *in = s->inner;
     const uint32_t *kids = s->kids;

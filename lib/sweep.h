@@ -74,6 +74,9 @@ struct aip_query;
  * rather than a switch: the ops come in no predictable order. */
 extern const uint8_t aipi_pv_table[4 * 16];
 
+/* Indexed by an aipi_tv (eval.h): its two-bit set. */
+extern const uint8_t aipi_pv_from_tv[3];
+
 static inline unsigned aipi_pv_combine(unsigned op, unsigned a, unsigned o)
 {
     return aipi_pv_table[op << 4 | a << 2 | o];
