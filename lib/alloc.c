@@ -153,10 +153,7 @@ char *aipi_owned_string(const aip_allocator *a, const char *s, size_t n)
     char *block = aipi_malloc(a, size);
     if (!block)
         return NULL;
-    owned_header *h = (owned_header *)block;
-    h->alloc = *a;
-    h->size = size;
-    char *str = block + OWNED_HEADER;
+    char *str = aipi_owned_adopt(a, block, size);
     memcpy(str, s, n);
     str[n] = '\0';
     return str;
