@@ -71,12 +71,63 @@ static void mark_pure(aip_kb *kb, uint8_t *pure)
     }
 }
 
-/* Sizes: leaves per kind, inner nodes, pure and impure children. */
-static void count_parts(const aip_kb *kb, aipi_sweep *s, uint32_t *nkids,
+/* Inner nodes are grouped by level and arity class (pure children, with
+ * 4 or more as AIPI_ARITY_LIST): group = (level - 1) * GROUP_ROW + class. */
+#define GROUP_ROW (AIPI_ARITY_LIST + 1)
+
+static uint32_t arity_class(uint32_t npure)
+{
+    return npure < AIPI_ARITY_LIST ? npure : AIPI_ARITY_LIST;
+}
+
+static uint32_t pure_children(const aip_kb *kb, const uint8_t *pure,
+                              const aipi_cond *c)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < child_count(c); k++)
+        n += pure[child_at(kb, c, k)];
+    return n;
+}
+
+/* Scratch for compiling: per node its level, then its group. */
+typedef struct builder {
+    uint32_t *group;             /* per node */
+    uint32_t ngroups;
+    uint32_t *group_n;           /* nodes per group */
+    uint32_t *group_size;        /* code words per group */
+    uint32_t *at;                /* write position per group */
+} builder;
+
+/* Levels, then groups, of the all/any/not nodes. Children come first, so
+ * one forward pass gives the levels. */
+static uint32_t assign_levels(const aip_kb *kb, const uint8_t *pure,
+                              uint32_t *level)
+{
+    uint32_t top = 0;
+    for (uint32_t i = 0; i < kb->nconds; i++) {
+        const aipi_cond *c = &kb->conds[i];
+        level[i] = 0;
+        if (!is_inner(c))
+            continue;
+        for (uint32_t k = 0; k < child_count(c); k++) {
+            uint32_t kid = child_at(kb, c, k);
+            if (pure[kid] && level[kid] >= level[i])
+                level[i] = level[kid];
+        }
+        level[i]++;
+        if (level[i] > top)
+            top = level[i];
+    }
+    return top;
+}
+
+/* Group of every inner node, sizes of the leaf lists, of each group and
+ * of the impure children. */
+static void count_parts(const aip_kb *kb, aipi_sweep *s, builder *B,
                         uint32_t *nimpure)
 {
     uint64_t mask;
-    *nkids = *nimpure = 0;
+    *nimpure = 0;
     for (uint32_t i = 0; i < kb->nconds; i++) {
         const aipi_cond *c = &kb->conds[i];
         if (!is_inner(c)) {
@@ -84,17 +135,16 @@ static void count_parts(const aip_kb *kb, aipi_sweep *s, uint32_t *nkids,
                 s->nleaves[classify_leaf(kb, c, &mask)]++;
             continue;
         }
-        s->ninner++;
-        for (uint32_t k = 0; k < child_count(c); k++) {
-            if (s->pure[child_at(kb, c, k)])
-                (*nkids)++;
-            else
-                (*nimpure)++;
-        }
+        uint32_t npure = pure_children(kb, s->pure, c);
+        uint32_t cls = arity_class(npure);
+        uint32_t g = B->group[i] = (B->group[i] - 1) * GROUP_ROW + cls;
+        B->group_n[g]++;
+        B->group_size[g] += 1 + npure + (cls == AIPI_ARITY_LIST);
+        *nimpure += child_count(c) - npure;
     }
 }
 
-static int allocate(aip_kb *kb, aipi_sweep *s, uint32_t nkids,
+static int allocate(aip_kb *kb, aipi_sweep *s, uint32_t ncode,
                     uint32_t nimpure)
 {
     for (int k = 0; k < LEAF_KINDS; k++) {
@@ -104,35 +154,50 @@ static int allocate(aip_kb *kb, aipi_sweep *s, uint32_t nkids,
             return AIP_ENOMEM;
         s->nleaves[k] = 0;
     }
-    s->inner = aipi_arena_array(&kb->arena, s->ninner + 1, sizeof *s->inner);
-    s->kids = aipi_arena_array(&kb->arena, nkids + 1, sizeof *s->kids);
+    s->code = aipi_arena_array(&kb->arena, ncode + 1, sizeof *s->code);
     s->impure_first = aipi_arena_array(&kb->arena, kb->nconds + 1,
                                        sizeof *s->impure_first);
     s->impure_n = aipi_arena_array(&kb->arena, kb->nconds + 1,
                                    sizeof *s->impure_n);
     s->impure_kids = aipi_arena_array(&kb->arena, nimpure + 1,
                                       sizeof *s->impure_kids);
-    return s->inner && s->kids && s->impure_first && s->impure_n && s->impure_kids
+    return s->code && s->impure_first && s->impure_n && s->impure_kids
                ? AIP_OK : AIP_ENOMEM;
 }
 
-/* Node i's entry (pure children only) and, when impure, its list of
- * impure children. */
-static void emit_inner(const aip_kb *kb, aipi_sweep *s, uint32_t i,
-                       uint32_t *nkids, uint32_t *nimpure)
+/* Group headers, in level order; at[g] is where the group's first entry
+ * goes. Returns the stream's length. */
+static uint32_t place_groups(aipi_sweep *s, builder *B)
+{
+    uint32_t pos = 0;
+    for (uint32_t g = 0; g < B->ngroups; g++) {
+        if (!B->group_n[g])
+            continue;
+        s->code[pos] = g % GROUP_ROW;
+        s->code[pos + 1] = B->group_n[g];
+        B->at[g] = pos + 2;
+        pos += 2 + B->group_size[g];
+    }
+    return pos;
+}
+
+/* Node i's code entry (pure children only) in its group and, when impure,
+ * its list of impure children. */
+static void emit_inner(const aip_kb *kb, aipi_sweep *s, builder *B,
+                       uint32_t i, uint32_t *nimpure)
 {
     const aipi_cond *c = &kb->conds[i];
-    aipi_inner *in = &s->inner[s->ninner++];
-    in->node = i;
-    in->op = s->pure[i] ? c->kind : AIPI_OP_PARTIAL;
-    in->first = *nkids;
-    in->n = 0;
+    uint32_t op = s->pure[i] ? c->kind : AIPI_OP_PARTIAL;
+    uint32_t npure = pure_children(kb, s->pure, c);
+    uint32_t *at = &B->at[B->group[i]];
+    s->code[(*at)++] = i | op << 30;
+    if (arity_class(npure) == AIPI_ARITY_LIST)
+        s->code[(*at)++] = npure;
     s->impure_first[i] = *nimpure;
     for (uint32_t k = 0; k < child_count(c); k++) {
         uint32_t kid = child_at(kb, c, k);
         if (s->pure[kid]) {
-            s->kids[(*nkids)++] = kid;
-            in->n++;
+            s->code[(*at)++] = kid;
         } else {
             s->impure_kids[(*nimpure)++] = kid;
             s->impure_n[i]++;
@@ -140,34 +205,61 @@ static void emit_inner(const aip_kb *kb, aipi_sweep *s, uint32_t i,
     }
 }
 
-int aipi_sweep_compile(aip_kb *kb)
+static void emit_leaf(const aip_kb *kb, aipi_sweep *s, uint32_t i)
 {
-    aipi_sweep *s = &kb->sweep;
-    memset(s, 0, sizeof *s);
+    uint64_t mask;
+    int k = classify_leaf(kb, &kb->conds[i], &mask);
+    aipi_leaf *l = &s->leaves[k][s->nleaves[k]++];
+    l->node = i;
+    l->fact = kb->conds[i].a;
+    l->mask = mask;
+}
+
+static int build(aip_kb *kb, aipi_sweep *s, builder *B)
+{
     s->pure = aipi_arena_alloc(&kb->arena, kb->nconds + 1);
     if (!s->pure)
         return AIP_ENOMEM;
     mark_pure(kb, s->pure);
-    uint32_t nkids, nimpure;
-    count_parts(kb, s, &nkids, &nimpure);
-    if (allocate(kb, s, nkids, nimpure) != AIP_OK)
+    B->ngroups = assign_levels(kb, s->pure, B->group) * GROUP_ROW;
+    const aip_allocator *a = &kb->alloc;
+    B->group_n = aipi_calloc(a, B->ngroups + 1, sizeof *B->group_n);
+    B->group_size = aipi_calloc(a, B->ngroups + 1, sizeof *B->group_size);
+    B->at = aipi_calloc(a, B->ngroups + 1, sizeof *B->at);
+    if (!B->group_n || !B->group_size || !B->at)
         return AIP_ENOMEM;
-
-    s->ninner = nkids = nimpure = 0;
+    uint32_t nimpure, ncode = 0;
+    count_parts(kb, s, B, &nimpure);
+    for (uint32_t g = 0; g < B->ngroups; g++)
+        ncode += B->group_n[g] ? 2 + B->group_size[g] : 0;
+    if (allocate(kb, s, ncode, nimpure) != AIP_OK)
+        return AIP_ENOMEM;
+    s->ncode = place_groups(s, B);
+    nimpure = 0;
     for (uint32_t i = 0; i < kb->nconds; i++) {
-        const aipi_cond *c = &kb->conds[i];
-        if (is_inner(c)) {
-            emit_inner(kb, s, i, &nkids, &nimpure);
-        } else if (s->pure[i]) {
-            uint64_t mask;
-            int k = classify_leaf(kb, c, &mask);
-            aipi_leaf *l = &s->leaves[k][s->nleaves[k]++];
-            l->node = i;
-            l->fact = c->a;
-            l->mask = mask;
-        }
+        if (is_inner(&kb->conds[i]))
+            emit_inner(kb, s, B, i, &nimpure);
+        else if (s->pure[i])
+            emit_leaf(kb, s, i);
     }
     return AIP_OK;
+}
+
+int aipi_sweep_compile(aip_kb *kb)
+{
+    aipi_sweep *s = &kb->sweep;
+    memset(s, 0, sizeof *s);
+    if (kb->nconds >= AIPI_SWEEP_NODE_MAX)
+        return AIP_ELIMIT;
+    builder B = { NULL, 0, NULL, NULL, NULL };
+    const aip_allocator *a = &kb->alloc;
+    B.group = aipi_calloc(a, kb->nconds + 1, sizeof *B.group);
+    int rc = B.group ? build(kb, s, &B) : AIP_ENOMEM;
+    aipi_free(a, B.group, (kb->nconds + 1) * sizeof *B.group);
+    aipi_free(a, B.group_n, (B.ngroups + 1) * sizeof *B.group_n);
+    aipi_free(a, B.group_size, (B.ngroups + 1) * sizeof *B.group_size);
+    aipi_free(a, B.at, (B.ngroups + 1) * sizeof *B.at);
+    return rc;
 }
 
 /* ---- running --------------------------------------------------------------- */
@@ -200,6 +292,8 @@ const uint8_t aipi_pv_from_tv[3] = {
     [TV_UNKNOWN] = AIPI_PV_UNKNOWN
 };
 
+#define NODE_MASK (AIPI_SWEEP_NODE_MAX - 1)
+
 void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
 {
     const aipi_sweep *s = &kb->sweep;
@@ -229,16 +323,51 @@ void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
     for (l = s->leaves[LEAF_OTHER], i = 0; i < s->nleaves[LEAF_OTHER]; i++, l++)
         pv[l->node] = aipi_pv_from_tv[aipi_eval_cond(kb, q, l->node, NULL)];
 
-    const aipi_inner *in = s->inner;
-    const uint32_t *kids = s->kids;
-    for (i = 0; i < s->ninner; i++, in++) {
-        unsigned a = AIPI_PV_UNKNOWN, o = 0;
-        const uint32_t *kid = kids + in->first;
-        for (uint32_t k = 0, n = in->n; k < n; k++) {
-            unsigned x = pv[kid[k]];
-            a &= x;
-            o |= x;
+    const uint32_t *p = s->code, *end = p + s->ncode;
+    while (p < end) {
+        uint32_t arity = p[0], count = p[1];
+        p += 2;
+        switch (arity) {
+        case 0:                  /* a node whose children all read dims */
+            for (i = 0; i < count; i++, p += 1)
+                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
+                    p[0] >> 30, AIPI_PV_UNKNOWN, 0);
+            break;
+        case 1:
+            for (i = 0; i < count; i++, p += 2) {
+                unsigned x = pv[p[1]];
+                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(p[0] >> 30,
+                                                                x, x);
+            }
+            break;
+        case 2:
+            for (i = 0; i < count; i++, p += 3) {
+                unsigned x = pv[p[1]], y = pv[p[2]];
+                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
+                    p[0] >> 30, x & y, x | y);
+            }
+            break;
+        case 3:
+            for (i = 0; i < count; i++, p += 4) {
+                unsigned x = pv[p[1]], y = pv[p[2]], z = pv[p[3]];
+                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
+                    p[0] >> 30, x & y & z, x | y | z);
+            }
+            break;
+        default:
+            for (i = 0; i < count; i++) {
+                uint32_t n = p[1];
+                unsigned a = AIPI_PV_UNKNOWN, o = 0;
+                for (uint32_t k = 0; k < n; k++) {
+                    unsigned x = pv[p[2 + k]];
+                    a &= x;
+                    o |= x;
+                }
+                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(p[0] >> 30,
+                                                                a, o);
+                p += 2 + n;
+            }
+            break;
         }
-        pv[in->node] = (uint8_t)aipi_pv_combine(in->op, a, o);
     }
 }

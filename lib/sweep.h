@@ -41,26 +41,27 @@ typedef struct aipi_leaf {
     uint64_t mask;
 } aipi_leaf;
 
-/* The all/any/not nodes, in node order. A node above a dimension test
- * gets AIPI_OP_PARTIAL over its pure children only: pv then holds (AND << 2
- * | OR) of them, for the rule pass to finish with the impure ones
- * (aipi_sweep.impure_*). Entries are fixed-size so that the loop's next
- * entry never waits for a load. */
+/* The all/any/not nodes are compiled into `code`, a stream of groups. A
+ * group holds nodes of one level (1 + the highest level of their pure
+ * children; fact tests are level 0) with the same number of pure children,
+ * so that every child is computed before its group and each group is a
+ * loop with no inner loop: header {arity, count}, then per node
+ * {node | op << 30, child...}. Groups of AIPI_ARITY_LIST have entries
+ * {node | op << 30, n, child * n}. A node above a dimension test gets
+ * AIPI_OP_PARTIAL over its pure children only: pv then holds (AND << 2 |
+ * OR) of them, for the rule pass to finish with the impure ones
+ * (aipi_sweep.impure_*). */
 enum { AIPI_OP_ALL, AIPI_OP_ANY, AIPI_OP_NOT, AIPI_OP_PARTIAL };
 /* (the first three equal C_ALL, C_ANY and C_NOT of model.h) */
 
-typedef struct aipi_inner {
-    uint32_t node;
-    uint32_t op;                 /* AIPI_OP_* */
-    uint32_t first, n;           /* pure children in aipi_sweep.kids */
-} aipi_inner;
+#define AIPI_ARITY_LIST 4u       /* groups of 4 or more children */
+#define AIPI_SWEEP_NODE_MAX (UINT32_C(1) << 30)
 
 typedef struct aipi_sweep {
     uint32_t nleaves[LEAF_KINDS];
     aipi_leaf *leaves[LEAF_KINDS];
-    uint32_t ninner;
-    aipi_inner *inner;           /* all/any/not, children first */
-    uint32_t *kids;
+    uint32_t ncode;
+    uint32_t *code;              /* all/any/not, see above */
     uint8_t *pure;               /* per node: reads no dimension */
     uint32_t *impure_first;      /* per impure all/any/not node: its impure */
     uint32_t *impure_n;          /* children in impure_kids */
@@ -82,7 +83,8 @@ static inline unsigned aipi_pv_combine(unsigned op, unsigned a, unsigned o)
     return aipi_pv_table[op << 4 | a << 2 | o];
 }
 
-/* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK or AIP_ENOMEM. */
+/* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK, AIP_ENOMEM, or
+ * AIP_ELIMIT when there are AIPI_SWEEP_NODE_MAX conditions or more. */
 int aipi_sweep_compile(aip_kb *kb);
 
 /* Fills pv[node] for every node: the value of pure ones, the partial
