@@ -75,7 +75,7 @@ void aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc)
     arena->used_bytes = 0;
 }
 
-void *aipi_arena_alloc(aipi_arena *arena, size_t n)
+void *aipi_arena_alloc_raw(aipi_arena *arena, size_t n)
 {
     size_t align = _Alignof(max_align_t);
     if (n > SIZE_MAX / 2)
@@ -97,7 +97,14 @@ void *aipi_arena_alloc(aipi_arena *arena, size_t n)
     char *p = (char *)c + CHUNK_HEADER + c->used;
     c->used += n;
     arena->used_bytes += n;
-    memset(p, 0, n);
+    return p;
+}
+
+void *aipi_arena_alloc(aipi_arena *arena, size_t n)
+{
+    void *p = aipi_arena_alloc_raw(arena, n);
+    if (p)
+        memset(p, 0, n);
     return p;
 }
 
@@ -106,6 +113,13 @@ void *aipi_arena_array(aipi_arena *arena, size_t n, size_t size)
     if (size != 0 && n > SIZE_MAX / 2 / size)
         return NULL;
     return aipi_arena_alloc(arena, n * size);
+}
+
+void *aipi_arena_array_raw(aipi_arena *arena, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / 2 / size)
+        return NULL;
+    return aipi_arena_alloc_raw(arena, n * size);
 }
 
 char *aipi_arena_strndup(aipi_arena *arena, const char *s, size_t n)

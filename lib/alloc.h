@@ -35,6 +35,9 @@ typedef struct aipi_arena {
 void  aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc);
 void *aipi_arena_alloc(aipi_arena *arena, size_t n);      /* zeroed */
 void *aipi_arena_array(aipi_arena *arena, size_t n, size_t size);
+/* The same without zeroing, for arrays the caller fills before reading. */
+void *aipi_arena_alloc_raw(aipi_arena *arena, size_t n);
+void *aipi_arena_array_raw(aipi_arena *arena, size_t n, size_t size);
 char *aipi_arena_strndup(aipi_arena *arena, const char *s, size_t n);
 char *aipi_arena_strdup(aipi_arena *arena, const char *s);
 void  aipi_arena_free(aipi_arena *arena);

@@ -265,50 +265,47 @@ typedef struct reg_eval {
     const aip_kb *kb;
     const aip_query *q;
     const aipi_regulation *reg;
+    const aipi_plan *plan;       /* the regulation at the result's version */
     aipi_res_reg *out;
     aipi_arena *arena;
     aipi_date as_of;
-    uint8_t *tv;                 /* per rule: aipi_tv, or 3 = not in this law */
+    uint8_t *tv;                 /* per plan rule: value, raisers only */
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
-    aipi_date *ob_date;
-    uint32_t *ob_rule;
+    uint32_t *ob_trigger;        /* per obligation: the trigger that set it */
+    uint32_t nob;                /* obligations with a state */
+    uint8_t *engaged;            /* per penalty: engaged by a true rule */
     const uint8_t *pv;           /* the query's sweep (sweep.h) */
-    uint32_t *active;            /* rules true or unknown, in declaration */
-    uint32_t nactive;            /* order: all that later passes look at */
     score_set *scores;           /* this regulation's missing-fact scores */
     aipi_tv scope_in, scope_out; /* OR of the scope:in / scope:out rules */
     aipi_tv role_state;          /* see read_roles */
     uint64_t roles;
 } reg_eval;
 
-#define TV_ABSENT 3
-
-static int in_law(uint32_t v, uint32_t from, uint32_t until)
+/* A rule's value: pure conditions come from the sweep, the others are
+ * finished against the dimensions as they stand. */
+static ALWAYS_INLINE aipi_tv rule_value(const reg_eval *E,
+                                        const aipi_plan_rule *pr,
+                                        const aipi_dim_state *dims)
 {
-    return v >= from && v < until;
+    if (pr->pure)
+        return (aipi_tv)tv_from_pv[E->pv[pr->when]];
+    return (aipi_tv)tv_from_pv[impure_pv(E->kb, pr->when, dims, E->pv)];
 }
 
-/* Dates were resolved per version at load (load_regulation.c). */
-static aipi_date rule_date(const reg_eval *E, const aipi_rule *r)
+/* The rules that raise a dimension, raisers before readers, so that the
+ * one pass over all rules (walk_rules) sees final dimensions. */
+static void evaluate_raisers(reg_eval *E)
 {
-    return r->from_v[E->out->version];
-}
-
-static void evaluate_rules(reg_eval *E)
-{
-    const aipi_regulation *reg = E->reg;
+    const aipi_plan *plan = E->plan;
     aipi_dim_state *dims = E->out->dims;
-    for (uint32_t i = 0; i < reg->nrules; i++) {
-        uint32_t r = reg->eval_order[i];
-        const aipi_rule *rule = &reg->rules[r];
-        if (!in_law(E->out->version, rule->law_from, rule->law_until)) {
-            E->tv[r] = TV_ABSENT;
+    for (uint32_t i = 0; i < plan->nraisers; i++) {
+        uint32_t j = plan->raisers[i];
+        const aipi_plan_rule *pr = &plan->rules[j];
+        aipi_tv t = rule_value(E, pr, dims);
+        E->tv[j] = (uint8_t)t;
+        if (t == TV_FALSE || pr->from > E->as_of)
             continue;
-        }
-        aipi_tv t = cond_value(E->kb, rule->when, dims, E->pv);
-        E->tv[r] = (uint8_t)t;
-        if (t == TV_FALSE || rule_date(E, rule) > E->as_of)
-            continue;
+        const aipi_rule *rule = &E->reg->rules[pr->rule];
         for (uint32_t k = 0; k < rule->nraise; k++) {
             aipi_dim_state *d = &dims[rule->raise[k].dim];
             uint32_t v = rule->raise[k].value;
@@ -318,48 +315,6 @@ static void evaluate_rules(reg_eval *E)
                 d->ceiling = v;
         }
     }
-}
-
-/* After evaluation only rules that are true or unknown can contribute
- * anything; every later pass walks this list, not all the rules. */
-static void collect_active(reg_eval *E)
-{
-    E->nactive = 0;
-    for (uint32_t r = 0; r < E->reg->nrules; r++)
-        if (E->tv[r] == TV_TRUE || E->tv[r] == TV_UNKNOWN)
-            E->active[E->nactive++] = r;
-}
-
-/* in = OR of scope:in rules (true when there are none), out = OR of
- * scope:out rules; applies = in AND NOT out. Scope is what the text of the
- * law in force says, whatever the dates from which its obligations apply:
- * a system covered by a law not yet applicable "applies", with its
- * obligations upcoming. */
-static void decide_scope(reg_eval *E)
-{
-    const aipi_regulation *reg = E->reg;
-    aipi_tv in = TV_FALSE, out = TV_FALSE;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        const aipi_rule *rule = &reg->rules[r];
-        if (!rule->scope)
-            continue;
-        aipi_tv t = (aipi_tv)E->tv[r], *acc = rule->scope == SCOPE_IN ? &in : &out;
-        if (t == TV_TRUE || *acc == TV_FALSE)
-            *acc = t;
-    }
-    if (!reg->has_scope_in[E->out->version])
-        in = TV_TRUE;
-    E->scope_in = in;
-    E->scope_out = out;
-    aipi_tv applies = not_tv(out);
-    if (in == TV_FALSE || applies == TV_FALSE)
-        applies = TV_FALSE;
-    else if (in == TV_UNKNOWN || applies == TV_UNKNOWN)
-        applies = TV_UNKNOWN;
-    E->out->applicability = applies == TV_TRUE    ? AIP_APPLIES
-                          : applies == TV_FALSE   ? AIP_DOES_NOT_APPLY
-                                                  : AIP_UNDETERMINED;
 }
 
 /* Does the caller hold `role`? Unknown role fact: maybe (TV_UNKNOWN). */
@@ -388,46 +343,140 @@ static void read_roles(reg_eval *E)
                                               : UINT64_C(1) << v->e;
 }
 
-/* Date of obligation `ro` when triggered by `rule`: the rule's override or
- * the obligation's own date, and never before the rule itself applies. */
-static aipi_date obligation_date(const reg_eval *E, const aipi_rule *rule,
-                                 const aipi_rule_obligation *ro)
-{
-    const aipi_obligation *ob = &E->reg->obligations[ro->obligation];
-    uint32_t v = E->out->version;
-    aipi_date d = ro->from_v ? ro->from_v[v] : ob->from_v[v];
-    aipi_date rd = rule_date(E, rule);
-    return d > rd ? d : rd;
-}
-
 /* Several rules may trigger one obligation: a certain trigger beats a
- * possible one, and among equals the earliest date applies. */
-static void collect_obligations(reg_eval *E)
+ * possible one, and among equals the earliest date applies (the first
+ * rule in declaration order on a tie). */
+static void trigger_obligations(reg_eval *E, const aipi_plan_rule *pr,
+                                aipi_tv t)
 {
-    const aipi_regulation *reg = E->reg;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        uint8_t t = E->tv[r];
-        const aipi_rule *rule = &reg->rules[r];
-        for (uint32_t k = 0; k < rule->nobligations; k++) {
-            const aipi_rule_obligation *ro = &rule->obligations[k];
-            const aipi_obligation *ob = &reg->obligations[ro->obligation];
-            if (!in_law(E->out->version, ob->law_from, ob->law_until))
-                continue;
-            aipi_tv role = holds_role(E, ob->role);
-            if (role == TV_FALSE)
-                continue;
-            uint8_t state = (t == TV_TRUE && role == TV_TRUE) ? 2 : 1;
-            aipi_date d = obligation_date(E, rule, ro);
-            uint32_t o = ro->obligation;
-            if (state > E->ob_state[o]
-                || (state == E->ob_state[o] && d < E->ob_date[o])) {
-                E->ob_state[o] = state;
-                E->ob_date[o] = d;
-                E->ob_rule[o] = r;
-            }
+    const aipi_trigger *all = E->plan->triggers;
+    for (uint32_t k = pr->first_trigger; k < pr->first_trigger + pr->ntriggers;
+         k++) {
+        const aipi_trigger *tr = &all[k];
+        aipi_tv role = holds_role(E, tr->role);
+        if (role == TV_FALSE)
+            continue;
+        uint8_t state = (t == TV_TRUE && role == TV_TRUE) ? 2 : 1;
+        uint32_t o = tr->obligation;
+        uint8_t now = E->ob_state[o];
+        if (state > now
+            || (state == now && tr->from < all[E->ob_trigger[o]].from)) {
+            E->nob += now == 0;
+            E->ob_state[o] = state;
+            E->ob_trigger[o] = k;
         }
     }
+}
+
+/* What a true rule adds besides its listing: penalties engaged when it
+ * applies, raises still to come when it does not yet. */
+static void true_rule(reg_eval *E, const aipi_plan_rule *pr)
+{
+    const aipi_rule *rule = &E->reg->rules[pr->rule];
+    aipi_res_reg *out = E->out;
+    if (pr->from <= E->as_of) {
+        for (uint32_t k = 0; k < rule->npenalties; k++)
+            E->engaged[rule->penalties[k]] = 1;
+        return;
+    }
+    for (uint32_t k = 0; k < rule->nraise; k++) {
+        if (rule->raise[k].value <= out->dims[rule->raise[k].dim].floor)
+            continue;
+        aipi_res_upcoming *u = &out->upcoming[out->nupcoming++];
+        u->dim = rule->raise[k].dim;
+        u->value = rule->raise[k].value;
+        u->rule = pr->rule;
+        u->from = pr->from;
+    }
+}
+
+/* in = OR of scope:in rules (true when there are none), out = OR of
+ * scope:out rules; applies = in AND NOT out. Scope is what the text of the
+ * law in force says, whatever the dates from which its obligations apply:
+ * a system covered by a law not yet applicable "applies", with its
+ * obligations upcoming. */
+static void decide_scope(reg_eval *E, aipi_tv in, aipi_tv out)
+{
+    if (!E->reg->has_scope_in[E->out->version])
+        in = TV_TRUE;
+    E->scope_in = in;
+    E->scope_out = out;
+    aipi_tv applies = not_tv(out);
+    if (in == TV_FALSE || applies == TV_FALSE)
+        applies = TV_FALSE;
+    else if (in == TV_UNKNOWN || applies == TV_UNKNOWN)
+        applies = TV_UNKNOWN;
+    E->out->applicability = applies == TV_TRUE    ? AIP_APPLIES
+                          : applies == TV_FALSE   ? AIP_DOES_NOT_APPLY
+                                                  : AIP_UNDETERMINED;
+}
+
+/* Space for what walk_rules writes: each list at most as long as the
+ * rules in law can make it. */
+static int reserve_lists(reg_eval *E, aipi_res_rule **scope_unknown)
+{
+    const aipi_plan *plan = E->plan;
+    aipi_res_reg *out = E->out;
+    aipi_arena *a = E->arena;
+    out->fired = aipi_arena_array_raw(a, plan->nrules + 1, sizeof *out->fired);
+    out->undetermined = aipi_arena_array_raw(a, plan->nrules + 1,
+                                             sizeof *out->undetermined);
+    out->scope = aipi_arena_array_raw(a, plan->nscope + 1, sizeof *out->scope);
+    *scope_unknown = aipi_arena_array_raw(a, plan->nscope + 1,
+                                          sizeof **scope_unknown);
+    out->upcoming = aipi_arena_array_raw(a, plan->nraise + 1,
+                                         sizeof *out->upcoming);
+    return out->fired && out->undetermined && out->scope && *scope_unknown
+               && out->upcoming ? AIP_OK : AIP_ENOMEM;
+}
+
+/* One pass over the rules in law, in declaration order, once dimensions
+ * are final: each rule's value, and for every rule that is true or
+ * unknown its part of the lists (fired, undetermined, scope true ones
+ * first), of the scope, the obligations, the penalties and the raises to
+ * come. False rules contribute nothing. */
+static int walk_rules(reg_eval *E)
+{
+    const aipi_plan *plan = E->plan;
+    aipi_res_reg *out = E->out;
+    aipi_res_rule *scope_unknown;
+    if (reserve_lists(E, &scope_unknown) != AIP_OK)
+        return AIP_ENOMEM;
+    uint32_t nunknown_scope = 0;
+    aipi_tv in = TV_FALSE, outside = TV_FALSE;
+    for (uint32_t j = 0; j < plan->nrules; j++) {
+        const aipi_plan_rule *pr = &plan->rules[j];
+        aipi_tv t = pr->raises ? (aipi_tv)E->tv[j]
+                               : rule_value(E, pr, out->dims);
+        if (t == TV_FALSE)
+            continue;
+        aipi_res_rule rr = { pr->rule, (uint8_t)t,
+                             pr->from <= E->as_of ? AIP_IN_FORCE
+                                                  : AIP_UPCOMING,
+                             pr->from };
+        if (t == TV_TRUE)
+            out->fired[out->nfired++] = rr;
+        else
+            out->undetermined[out->nundetermined++] = rr;
+        if (pr->scope != SCOPE_NONE) {
+            aipi_tv *acc = pr->scope == SCOPE_IN ? &in : &outside;
+            if (t == TV_TRUE || *acc == TV_FALSE)
+                *acc = t;
+            if (t == TV_TRUE)
+                out->scope[out->nscope++] = rr;
+            else
+                scope_unknown[nunknown_scope++] = rr;
+        }
+        if (pr->ntriggers)
+            trigger_obligations(E, pr, t);
+        if (t == TV_TRUE)
+            true_rule(E, pr);
+    }
+    memcpy(out->scope + out->nscope, scope_unknown,
+           nunknown_scope * sizeof *scope_unknown);
+    out->nscope += nunknown_scope;
+    decide_scope(E, in, outside);
+    return AIP_OK;
 }
 
 static int emit_obligations(reg_eval *E)
@@ -436,101 +485,22 @@ static int emit_obligations(reg_eval *E)
     aipi_res_reg *out = E->out;
     if (out->applicability == AIP_DOES_NOT_APPLY)
         return AIP_OK;
-    uint32_t n = 0;
-    for (uint32_t o = 0; o < reg->nobligations; o++)
-        n += E->ob_state[o] != 0;
-    out->obligations = aipi_arena_array(E->arena, n + 1,
-                                        sizeof *out->obligations);
+    out->obligations = aipi_arena_array_raw(E->arena, E->nob + 1,
+                                            sizeof *out->obligations);
     if (!out->obligations)
         return AIP_ENOMEM;
-    /* Obligations mostly share a few dates: each is formatted once
-     * (copying from the previous obligation instead stalls on the store
-     * just made). */
-    aipi_date_cache dates;
-    aipi_date_cache_init(&dates);
     for (uint32_t o = 0; o < reg->nobligations; o++) {
         if (!E->ob_state[o])
             continue;
+        const aipi_trigger *tr = &E->plan->triggers[E->ob_trigger[o]];
         aipi_res_obligation *ro = &out->obligations[out->nobligations++];
         ro->obligation = o;
-        ro->from = E->ob_date[o];
-        memcpy(ro->from_str, aipi_date_cached(&dates, ro->from),
-               sizeof ro->from_str);
+        ro->from = tr->from;
+        ro->from_str = tr->from_str;
         ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
         ro->certain = E->ob_state[o] == 2
                    && out->applicability == AIP_APPLIES;
-        ro->rule = E->ob_rule[o];
-    }
-    return AIP_OK;
-}
-
-/* The explanation lists, in one pass over the rules: fired (true),
- * undetermined (unknown), and the scope rules that are true or unknown,
- * true ones first. */
-static int list_rules(reg_eval *E)
-{
-    const aipi_regulation *reg = E->reg;
-    aipi_res_reg *out = E->out;
-    uint32_t n[2] = { 0, 0 }, nscope[2] = { 0, 0 };
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        uint8_t t = E->tv[r];
-        n[t == TV_UNKNOWN]++;
-        nscope[t == TV_UNKNOWN] += reg->rules[r].scope != SCOPE_NONE;
-    }
-    out->fired = aipi_arena_array(E->arena, n[0] + 1, sizeof *out->fired);
-    out->undetermined = aipi_arena_array(E->arena, n[1] + 1,
-                                         sizeof *out->undetermined);
-    out->scope = aipi_arena_array(E->arena, nscope[0] + nscope[1] + 1,
-                                  sizeof *out->scope);
-    if (!out->fired || !out->undetermined || !out->scope)
-        return AIP_ENOMEM;
-    uint32_t scope_next[2] = { 0, nscope[0] };
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        uint8_t t = E->tv[r];
-        int u = t == TV_UNKNOWN;
-        aipi_res_rule rr = { r, t, 0, rule_date(E, &reg->rules[r]) };
-        rr.status = rr.from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
-        if (u)
-            out->undetermined[out->nundetermined++] = rr;
-        else
-            out->fired[out->nfired++] = rr;
-        if (reg->rules[r].scope != SCOPE_NONE)
-            out->scope[scope_next[u]++] = rr;
-    }
-    out->nscope = nscope[0] + nscope[1];
-    return AIP_OK;
-}
-
-static int list_upcoming(reg_eval *E)
-{
-    const aipi_regulation *reg = E->reg;
-    aipi_res_reg *out = E->out;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        if (E->tv[r] == TV_TRUE && rule_date(E, &reg->rules[r]) > E->as_of)
-            n += reg->rules[r].nraise;
-    }
-    out->upcoming = aipi_arena_array(E->arena, n + 1, sizeof *out->upcoming);
-    if (!out->upcoming)
-        return AIP_ENOMEM;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        const aipi_rule *rule = &reg->rules[r];
-        aipi_date from = rule_date(E, rule);
-        if (E->tv[r] != TV_TRUE || from <= E->as_of)
-            continue;
-        for (uint32_t k = 0; k < rule->nraise; k++) {
-            if (rule->raise[k].value <= out->dims[rule->raise[k].dim].floor)
-                continue;
-            aipi_res_upcoming *u = &out->upcoming[out->nupcoming++];
-            u->dim = rule->raise[k].dim;
-            u->value = rule->raise[k].value;
-            u->rule = r;
-            u->from = from;
-        }
+        ro->rule = tr->rule;
     }
     return AIP_OK;
 }
@@ -580,16 +550,7 @@ static int collect_penalties(reg_eval *E)
     aipi_res_reg *out = E->out;
     if (out->applicability == AIP_DOES_NOT_APPLY || reg->npenalties == 0)
         return AIP_OK;
-    uint8_t *engaged = aipi_arena_alloc(E->arena, reg->npenalties);
-    if (!engaged)
-        return AIP_ENOMEM;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        const aipi_rule *rule = &reg->rules[r];
-        if (E->tv[r] == TV_TRUE && rule_date(E, rule) <= E->as_of)
-            for (uint32_t k = 0; k < rule->npenalties; k++)
-                engaged[rule->penalties[k]] = 1;
-    }
+    uint8_t *engaged = E->engaged;
     for (uint32_t i = 0; i < out->nobligations; i++) {
         const aipi_res_obligation *ro = &out->obligations[i];
         uint32_t p = reg->obligations[ro->obligation].penalty;
@@ -683,11 +644,8 @@ static void score_missing(reg_eval *E)
     aipi_res_reg *out = E->out;
     if (out->applicability == AIP_DOES_NOT_APPLY)
         return;
-    for (uint32_t i = 0; i < E->nactive; i++) {
-        uint32_t r = E->active[i];
-        if (E->tv[r] != TV_UNKNOWN)
-            continue;
-        const aipi_rule *rule = &reg->rules[r];
+    for (uint32_t i = 0; i < out->nundetermined; i++) {
+        const aipi_rule *rule = &reg->rules[out->undetermined[i].rule];
         uint32_t w = rule_weight(E, rule);
         for (uint32_t k = 0; w && k < rule->nfacts; k++)
             if (!q->known[rule->facts[k]])
@@ -812,34 +770,26 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
 {
     const aipi_regulation *reg = &kb->regs[index];
     aipi_res_reg *out = &res->regs[index];
-    reg_eval E = { kb, q, reg, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, NULL, pv, NULL, 0, scores, TV_FALSE,
-                   TV_FALSE, TV_TRUE, 0 };
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
+    const aipi_plan *plan = &reg->plans[out->version];
+    reg_eval E = { kb, q, reg, plan, out, &res->arena, res->as_of,
+                   NULL, NULL, NULL, 0, NULL, pv, scores, TV_FALSE,
+                   TV_FALSE, TV_TRUE, 0 };
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
                                  sizeof *out->dims);
-    E.tv = aipi_arena_alloc(&res->arena, reg->nrules + 1);
+    E.tv = aipi_arena_alloc_raw(&res->arena, plan->nrules + 1);
     E.ob_state = aipi_arena_alloc(&res->arena, reg->nobligations + 1);
-    E.ob_date = aipi_arena_array(&res->arena, reg->nobligations + 1,
-                                 sizeof *E.ob_date);
-    E.ob_rule = aipi_arena_array(&res->arena, reg->nobligations + 1,
-                                 sizeof *E.ob_rule);
-    E.active = aipi_arena_array(&res->arena, reg->nrules + 1,
-                                sizeof *E.active);
-    if (!out->dims || !E.tv || !E.ob_state || !E.ob_date || !E.ob_rule
-        || !E.active)
+    E.ob_trigger = aipi_arena_array_raw(&res->arena, reg->nobligations + 1,
+                                        sizeof *E.ob_trigger);
+    E.engaged = aipi_arena_alloc(&res->arena, reg->npenalties + 1);
+    if (!out->dims || !E.tv || !E.ob_state || !E.ob_trigger || !E.engaged)
         return AIP_ENOMEM;
     read_roles(&E);
-    evaluate_rules(&E);
-    collect_active(&E);
-    decide_scope(&E);
-    collect_obligations(&E);
-    int rc = emit_obligations(&E);
+    evaluate_raisers(&E);
+    int rc = walk_rules(&E);
     if (rc == AIP_OK)
-        rc = list_rules(&E);
-    if (rc == AIP_OK)
-        rc = list_upcoming(&E);
+        rc = emit_obligations(&E);
     if (rc == AIP_OK)
         rc = collect_penalties(&E);
     if (rc != AIP_OK)

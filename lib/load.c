@@ -561,8 +561,17 @@ static int compile_docs(aipi_loader *L, ydoc *docs, size_t ndocs)
         rc = load_all_regulations(L, docs, ndocs);
     if (rc == AIP_OK)
         rc = freeze_pools(L);
-    if (rc == AIP_OK && (aipi_sweep_compile(L->kb) != AIP_OK
-                         || aipi_json_prerender(L->kb) != AIP_OK))
+    if (rc == AIP_OK) {
+        rc = aipi_sweep_compile(L->kb);
+        if (rc == AIP_ELIMIT)
+            return aipi_ld_fail(L, NULL, rc, "more than %lu conditions in all",
+                                (unsigned long)(AIPI_SWEEP_NODE_MAX - 1));
+    }
+    if (rc == AIP_OK)
+        rc = aipi_plan_compile(L->kb);
+    if (rc == AIP_OK)
+        rc = aipi_json_prerender(L->kb);
+    if (rc == AIP_ENOMEM)
         rc = aipi_ld_oom(L, NULL);
     return rc;
 }

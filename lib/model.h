@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "intern.h"
+#include "plan.h"
 #include "sweep.h"
 
 #define AIPI_NONE UINT32_MAX      /* "no index" */
@@ -196,6 +197,7 @@ typedef struct aipi_regulation {
     aipi_rule *rules;            /* declaration order */
     uint32_t *eval_order;        /* rule indices, raisers before readers */
     uint8_t *has_scope_in;       /* per version: some scope:in rule is law */
+    aipi_plan *plans;            /* per version (plan.h) */
     uint32_t nobligations;
     aipi_obligation *obligations;
     uint32_t npenalties;

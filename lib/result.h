@@ -12,7 +12,7 @@
 typedef struct aipi_res_obligation {
     uint32_t obligation;
     aipi_date from;
-    char from_str[11];
+    const char *from_str;        /* borrowed from the plan's trigger */
     uint8_t status;              /* AIP_IN_FORCE or AIP_UPCOMING */
     uint8_t certain;
     uint32_t rule;               /* the rule that set the date */

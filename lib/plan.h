@@ -1,0 +1,61 @@
+/*
+ * plan.h - one regulation under one version of its law, laid out at load
+ * for the query path (eval.c).
+ *
+ * Which rules and obligations are law, the date from which each rule and
+ * each obligation it triggers applies, and whether a rule reads a
+ * dimension all depend on the version only, not on the query. The loader
+ * resolves them once per version into flat arrays, so that a
+ * classification walks one compact list of rules instead of filtering
+ * and resolving every rule of the regulation on every query.
+ */
+#ifndef AIP_PLAN_H
+#define AIP_PLAN_H
+
+#include <stdint.h>
+
+#include "date.h"
+
+struct aip_kb;
+
+/* An obligation a rule triggers, with its date resolved: the rule's
+ * override or the obligation's own date, never before the rule applies. */
+typedef struct aipi_trigger {
+    uint32_t obligation;
+    uint32_t role;               /* value of the role fact, or AIPI_NONE */
+    uint32_t rule;
+    aipi_date from;
+    char from_str[11];           /* `from` as YYYY-MM-DD */
+} aipi_trigger;
+
+/* A rule that is law in this version. */
+typedef struct aipi_plan_rule {
+    uint32_t rule;               /* index in the regulation's rules */
+    uint32_t when;               /* condition */
+    aipi_date from;              /* applies from, in this version */
+    uint32_t first_trigger;      /* its triggers in aipi_plan.triggers */
+    uint32_t ntriggers;
+    uint8_t pure;                /* the condition reads no dimension */
+    uint8_t raises;              /* raises a dimension: see aipi_plan */
+    uint8_t scope;               /* aipi_scope */
+} aipi_plan_rule;
+
+typedef struct aipi_plan {
+    uint32_t nrules;
+    aipi_plan_rule *rules;       /* rules in law, in declaration order */
+    /* Rules that raise a dimension are evaluated first, in dependency
+     * order (raisers before readers), so that every later reading of a
+     * dimension sees its final bounds; the others are evaluated in the
+     * one pass over `rules`. */
+    uint32_t nraisers;
+    uint32_t *raisers;           /* positions in `rules` */
+    aipi_trigger *triggers;      /* in law in this version only */
+    uint32_t nscope;             /* scope rules in `rules` */
+    uint32_t nraise;             /* raises in all: bounds the upcoming list */
+} aipi_plan;
+
+/* Builds reg->plans for every regulation of kb (in kb's arena); needs
+ * kb->sweep. AIP_OK or AIP_ENOMEM. */
+int aipi_plan_compile(struct aip_kb *kb);
+
+#endif
