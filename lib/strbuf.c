@@ -13,18 +13,23 @@ void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc)
 {
     sb->alloc = alloc;
     sb->data = NULL;
-    sb->len = sb->cap = 0;
+    sb->len = sb->cap = sb->limit = 0;
     sb->failed = 0;
+}
+
+static int fail(aipi_strbuf *sb)
+{
+    sb->failed = 1;
+    sb->limit = 0;
+    return 0;
 }
 
 int aipi_sb_reserve(aipi_strbuf *sb, size_t extra)
 {
     if (sb->failed)
         return 0;
-    if (extra > SIZE_MAX / 4 - sb->len) {
-        sb->failed = 1;
-        return 0;
-    }
+    if (extra > SIZE_MAX / 4 - sb->len)
+        return fail(sb);
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
         return 1;
@@ -37,12 +42,10 @@ int aipi_sb_reserve(aipi_strbuf *sb, size_t extra)
     char *block = sb->data ? sb->data - head : NULL;
     block = aipi_realloc(sb->alloc, block, sb->data ? head + sb->cap : 0,
                          head + cap);
-    if (!block) {
-        sb->failed = 1;
-        return 0;
-    }
+    if (!block)
+        return fail(sb);
     sb->data = block + head;
-    sb->cap = cap;
+    sb->cap = sb->limit = cap;
     return 1;
 }
 
@@ -52,7 +55,6 @@ void aipi_sb_append_slow(aipi_strbuf *sb, const char *s, size_t n)
         return;
     memcpy(sb->data + sb->len, s, n);
     sb->len += n;
-    sb->data[sb->len] = '\0';
 }
 
 void aipi_sb_puts(aipi_strbuf *sb, const char *s)
@@ -68,7 +70,7 @@ void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0) {
-        sb->failed = 1;
+        fail(sb);
         return;
     }
     if ((size_t)n < sizeof small) {
@@ -89,7 +91,7 @@ void aipi_sb_free(aipi_strbuf *sb)
         aipi_free(sb->alloc, sb->data - aipi_owned_header(),
                   aipi_owned_header() + sb->cap);
     sb->data = NULL;
-    sb->len = sb->cap = 0;
+    sb->len = sb->cap = sb->limit = 0;
 }
 
 int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len)
@@ -106,6 +108,6 @@ int aipi_sb_finish(aipi_strbuf *sb, char **out, size_t *len)
     if (len)
         *len = sb->len;
     sb->data = NULL;
-    sb->len = sb->cap = 0;
+    sb->len = sb->cap = sb->limit = 0;
     return AIP_OK;
 }

@@ -18,7 +18,8 @@ typedef struct aipi_strbuf {
     const aip_allocator *alloc;
     char *data;
     size_t len, cap;
-    int failed;
+    size_t limit;                /* cap, or 0 once failed: the inline */
+    int failed;                  /* appends test nothing else */
 } aipi_strbuf;
 
 void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc);
@@ -26,25 +27,24 @@ void aipi_sb_init(aipi_strbuf *sb, const aip_allocator *alloc);
 int  aipi_sb_reserve(aipi_strbuf *sb, size_t extra);
 void aipi_sb_append_slow(aipi_strbuf *sb, const char *s, size_t n);
 
+/* The content is NUL-terminated by aipi_sb_finish, not by every append:
+ * there is always room left for the NUL. */
 static inline void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
 {
-    if (!sb->failed && sb->len + n + 1 <= sb->cap) {
+    if (sb->len + n < sb->limit) {
         memcpy(sb->data + sb->len, s, n);
         sb->len += n;
-        sb->data[sb->len] = '\0';
     } else {
         aipi_sb_append_slow(sb, s, n);
     }
 }
 void aipi_sb_puts(aipi_strbuf *sb, const char *s);
 /* The output writers append millions of small pieces: the common case
- * (room left) is inline. The buffer stays NUL-terminated. */
+ * (room left) is inline. */
 static inline void aipi_sb_putc(aipi_strbuf *sb, char c)
 {
-    if ((!sb->failed && sb->len + 2 <= sb->cap) || aipi_sb_reserve(sb, 1)) {
+    if (sb->len + 1 < sb->limit || aipi_sb_reserve(sb, 1))
         sb->data[sb->len++] = c;
-        sb->data[sb->len] = '\0';
-    }
 }
 void aipi_sb_printf(aipi_strbuf *sb, const char *fmt, ...)
 #if defined(__GNUC__)
