@@ -81,18 +81,3 @@ aipi_date aipi_date_today(void)
     return (aipi_date)(now / 86400);
 }
 
-void aipi_date_cache_init(aipi_date_cache *dc)
-{
-    for (int i = 0; i < 8; i++)
-        dc->date[i] = INT32_MIN;         /* no real date */
-}
-
-const char *aipi_date_cached(aipi_date_cache *dc, aipi_date d)
-{
-    unsigned slot = (unsigned)d & 7u;
-    if (dc->date[slot] != d) {
-        dc->date[slot] = d;
-        aipi_date_format(d, dc->str[slot]);
-    }
-    return dc->str[slot];
-}

@@ -25,17 +25,6 @@ void aipi_date_format(aipi_date d, char buf[11]);
 
 aipi_date aipi_date_from_ymd(int y, int m, int d);
 
-/* Results carry a few distinct dates many times: a small cache formats
- * each once (slot = the date's low bits). */
-typedef struct aipi_date_cache {
-    aipi_date date[8];
-    char str[8][11];
-} aipi_date_cache;
-
-void aipi_date_cache_init(aipi_date_cache *dc);
-/* "YYYY-MM-DD" of d, valid until the slot is reused. */
-const char *aipi_date_cached(aipi_date_cache *dc, aipi_date d);
-
 /* Today's date in UTC. */
 aipi_date aipi_date_today(void);
 

@@ -453,7 +453,7 @@ static int walk_rules(reg_eval *E)
         aipi_res_rule rr = { pr->rule, (uint8_t)t,
                              pr->from <= E->as_of ? AIP_IN_FORCE
                                                   : AIP_UPCOMING,
-                             pr->from };
+                             pr->from, pr->from_str };
         if (t == TV_TRUE)
             out->fired[out->nfired++] = rr;
         else

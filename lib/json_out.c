@@ -196,7 +196,6 @@ typedef struct ctx {
      * length; length 0 = not yet), to be copied from there later. */
     const aipi_json_frags *fr;
     uint32_t *value_at;          /* 2 per fact */
-    aipi_date_cache dates;
 } ctx;
 
 static void put_frag(jw *w, const aipi_frag *f)
@@ -282,13 +281,13 @@ static const char *status_name(uint8_t status)
     return status == AIP_IN_FORCE ? "in_force" : "upcoming";
 }
 
-static void write_status_date(ctx *c, uint8_t status, aipi_date from)
+static void write_status_date(ctx *c, uint8_t status, const char *from)
 {
     if (status == AIP_IN_FORCE)
         PUT_LIT(c->w, "\"in_force\",\"applies_from\":\"");
     else
         PUT_LIT(c->w, "\"upcoming\",\"applies_from\":\"");
-    aipi_sb_append(&c->w->sb, aipi_date_cached(&c->dates, from), 10);
+    aipi_sb_append(&c->w->sb, from, 10);
     aipi_sb_putc(&c->w->sb, '"');
 }
 
@@ -299,7 +298,7 @@ static void write_rule_ref_fast(ctx *c, const aipi_regulation *g, uint32_t reg,
     const aipi_rule *rule = &g->rules[rr->rule];
     jw_item(c->w);
     put_frag(c->w, &c->fr->rule[reg][rr->rule]);
-    write_status_date(c, rr->status, rr->from);
+    write_status_date(c, rr->status, rr->from_str);
     if (with_facts) {
         PUT_LIT(c->w, ",\"facts\":{");
         for (uint32_t k = 0; k < rule->nfacts; k++) {
@@ -506,7 +505,7 @@ static void write_obligations(ctx *c, const aipi_regulation *g,
         jw_item(c->w);
         if (c->fr) {
             put_frag(c->w, &c->fr->ob_head[reg][ro->obligation]);
-            write_status_date(c, ro->status, ro->from);
+            write_status_date(c, ro->status, ro->from_str);
             if (ro->certain)
                 PUT_LIT(c->w, ",\"certain\":true,\"rule\":\"");
             else
@@ -526,9 +525,19 @@ static void write_obligations(ctx *c, const aipi_regulation *g,
     jw_arr_end(c->w);
 }
 
+/* A fired rule's note, as one object. */
+static void write_note(ctx *c, const aipi_rule *rule)
+{
+    jw_obj(c->w);
+    jw_kstr(c->w, "rule", rule->id);
+    jw_kstr(c->w, "text", aipi_text_get(&rule->note, c->lang));
+    jw_obj_end(c->w);
+}
+
 static void write_notes(ctx *c, const aipi_regulation *g,
                         const aipi_res_reg *rr)
 {
+    uint32_t reg = (uint32_t)(g - c->kb->regs);
     jw_key(c->w, "notes");
     jw_arr(c->w);
     for (uint32_t i = 0; i < rr->nfired; i++) {
@@ -536,10 +545,10 @@ static void write_notes(ctx *c, const aipi_regulation *g,
         if (!rule->note.en)
             continue;
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "rule", rule->id);
-        jw_kstr(c->w, "text", aipi_text_get(&rule->note, c->lang));
-        jw_obj_end(c->w);
+        if (c->fr)
+            put_frag(c->w, &c->fr->note[reg][rr->fired[i].rule]);
+        else
+            write_note(c, rule);
     }
     jw_arr_end(c->w);
 }
@@ -550,7 +559,13 @@ static void write_missing_ids(ctx *c, const aipi_res_missing *m, uint32_t n)
     jw_arr(c->w);
     for (uint32_t i = 0; i < n; i++) {
         jw_item(c->w);
-        jw_str(c->w, c->kb->facts[m[i].fact].id);
+        if (c->fr) {
+            /* the pre-rendered key "id": without its colon */
+            const aipi_frag *key = &c->kb->json_fact_key[m[i].fact];
+            aipi_sb_append(&c->w->sb, key->s, key->n - 1);
+        } else {
+            jw_str(c->w, c->kb->facts[m[i].fact].id);
+        }
     }
     jw_arr_end(c->w);
 }
@@ -715,7 +730,8 @@ static size_t estimate_size(const ctx *c)
             n += c->fr->ob_head[g][o].n + c->fr->ob_tail[g][o].n + 96;
         }
         for (uint32_t k = 0; k < rr->nfired; k++)
-            n += c->fr->rule[g][rr->fired[k].rule].n + 128;
+            n += c->fr->rule[g][rr->fired[k].rule].n
+               + c->fr->note[g][rr->fired[k].rule].n + 128;
         for (uint32_t k = 0; k < rr->nundetermined; k++)
             n += c->fr->rule[g][rr->undetermined[k].rule].n + 128;
     }
@@ -742,7 +758,6 @@ int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
     c.r = r;
     c.kb = r->kb;
     c.lang = lang ? lang : "en";
-    aipi_date_cache_init(&c.dates);
     size_t cache_size = 2 * (size_t)r->kb->nfacts * sizeof *c.value_at;
     if (fragments && !w.pretty) {
         c.fr = &r->kb->json[strcmp(c.lang, "fr") == 0];
@@ -842,6 +857,12 @@ static int prerender_regulation(ctx *c, aip_kb *kb, aipi_json_frags *fr,
         write_scope_head(c, &reg->rules[i]);
         rc = take_frag(kb, c->w, &fr->scope[g][i]);
     }
+    for (uint32_t i = 0; rc == AIP_OK && i < reg->nrules; i++) {
+        if (!reg->rules[i].note.en)
+            continue;
+        write_note(c, &reg->rules[i]);
+        rc = take_frag(kb, c->w, &fr->note[g][i]);
+    }
     for (uint32_t d = 0; rc == AIP_OK && d < reg->ndims; d++) {
         const aipi_dimension *dim = &reg->dims[d];
         write_dim_head(c, dim);
@@ -862,11 +883,12 @@ static int prerender_language(ctx *c, aip_kb *kb, aipi_json_frags *fr)
     fr->ob_head = frag_table(kb, PER_OBLIGATION);
     fr->ob_tail = frag_table(kb, PER_OBLIGATION);
     fr->scope = frag_table(kb, PER_RULE);
+    fr->note = frag_table(kb, PER_RULE);
     fr->dim_head = frag_table(kb, PER_DIM);
     fr->dim_value = frag_table(kb, PER_DIM_VALUE);
     fr->missing = aipi_arena_array(&kb->arena, kb->nfacts + 1,
                                    sizeof *fr->missing);
-    if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->scope
+    if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->scope || !fr->note
         || !fr->dim_head || !fr->dim_value || !fr->missing)
         return AIP_ENOMEM;
     int rc = AIP_OK;

@@ -221,6 +221,7 @@ typedef struct aipi_json_frags {
     aipi_frag **ob_tail;         /* [reg][ob]: ,"deadlines":[..]} */
     aipi_frag *missing;          /* [fact]: {"id":..,"question":..,"score": */
     aipi_frag **scope;           /* [reg][rule]: {"id":..,"scope":..,"value": */
+    aipi_frag **note;            /* [reg][rule]: {"rule":..,"text":..} */
     aipi_frag **dim_head;        /* [reg][dim]: {"id":..,"title":..,"value": */
     aipi_frag **dim_value;       /* [reg][dim * 64 + v]: "v","label":"..." */
 } aipi_json_frags;

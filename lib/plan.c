@@ -75,6 +75,7 @@ static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
         pr->rule = r;
         pr->when = rule->when;
         pr->from = rule->from_v[v];
+        aipi_date_format(pr->from, pr->from_str);
         pr->first_trigger = nt;
         add_triggers(reg, v, r, pr->from, p->triggers, &nt);
         pr->ntriggers = nt - pr->first_trigger;

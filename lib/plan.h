@@ -38,6 +38,7 @@ typedef struct aipi_plan_rule {
     uint8_t pure;                /* the condition reads no dimension */
     uint8_t raises;              /* raises a dimension: see aipi_plan */
     uint8_t scope;               /* aipi_scope */
+    char from_str[11];           /* `from` as YYYY-MM-DD */
 } aipi_plan_rule;
 
 typedef struct aipi_plan {

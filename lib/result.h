@@ -23,6 +23,7 @@ typedef struct aipi_res_rule {
     uint8_t tv;                  /* TV_TRUE or TV_UNKNOWN */
     uint8_t status;              /* AIP_IN_FORCE or AIP_UPCOMING */
     aipi_date from;
+    const char *from_str;        /* borrowed from the plan */
 } aipi_res_rule;
 
 typedef struct aipi_res_upcoming {
