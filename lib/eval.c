@@ -207,12 +207,6 @@ static unsigned impure_pv(const aip_kb *kb, uint32_t index,
     return aipi_pv_combine(c->kind, a, o);
 }
 
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
 /* A condition's value in a query whose sweep filled pv. Inlined: the
  * rule pass calls it once per rule, and the pure case is one load. */
 static ALWAYS_INLINE aipi_tv

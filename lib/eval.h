@@ -9,6 +9,14 @@
 /* Kleene truth values. */
 typedef enum { TV_FALSE = 0, TV_TRUE = 1, TV_UNKNOWN = 2 } aipi_tv;
 
+/* For the small functions of the query path whose inlining decides its
+ * speed (eval.c, sweep.c). */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 struct aip_query {
     aip_kb *kb;                  /* a reference */
     int has_as_of;

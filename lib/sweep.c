@@ -71,9 +71,17 @@ static void mark_pure(aip_kb *kb, uint8_t *pure)
     }
 }
 
-/* Inner nodes are grouped by level and arity class (pure children, with
- * 4 or more as AIPI_ARITY_LIST): group = (level - 1) * GROUP_ROW + class. */
-#define GROUP_ROW (AIPI_ARITY_LIST + 1)
+/* Inner nodes are grouped by level, op and arity class (pure children,
+ * with 4 or more as AIPI_ARITY_LIST): group = (level - 1) * GROUP_ROW +
+ * op * ARITY_CLASSES + class; the group's header word is its op and
+ * class, AIPI_SWEEP_GROUP(op, class). */
+#define ARITY_CLASSES (AIPI_ARITY_LIST + 1)
+#define GROUP_ROW (4 * ARITY_CLASSES)
+
+static uint32_t node_op(const uint8_t *pure, const aipi_cond *c, uint32_t i)
+{
+    return pure[i] ? c->kind : AIPI_OP_PARTIAL;
+}
 
 static uint32_t arity_class(uint32_t npure)
 {
@@ -137,7 +145,9 @@ static void count_parts(const aip_kb *kb, aipi_sweep *s, builder *B,
         }
         uint32_t npure = pure_children(kb, s->pure, c);
         uint32_t cls = arity_class(npure);
-        uint32_t g = B->group[i] = (B->group[i] - 1) * GROUP_ROW + cls;
+        uint32_t g = B->group[i] = (B->group[i] - 1) * GROUP_ROW
+                                   + node_op(s->pure, c, i) * ARITY_CLASSES
+                                   + cls;
         B->group_n[g]++;
         B->group_size[g] += 1 + npure + (cls == AIPI_ARITY_LIST);
         *nimpure += child_count(c) - npure;
@@ -173,7 +183,9 @@ static uint32_t place_groups(aipi_sweep *s, builder *B)
     for (uint32_t g = 0; g < B->ngroups; g++) {
         if (!B->group_n[g])
             continue;
-        s->code[pos] = g % GROUP_ROW;
+        uint32_t in_row = g % GROUP_ROW;
+        s->code[pos] = AIPI_SWEEP_GROUP(in_row / ARITY_CLASSES,
+                                        in_row % ARITY_CLASSES);
         s->code[pos + 1] = B->group_n[g];
         B->at[g] = pos + 2;
         pos += 2 + B->group_size[g];
@@ -187,10 +199,9 @@ static void emit_inner(const aip_kb *kb, aipi_sweep *s, builder *B,
                        uint32_t i, uint32_t *nimpure)
 {
     const aipi_cond *c = &kb->conds[i];
-    uint32_t op = s->pure[i] ? c->kind : AIPI_OP_PARTIAL;
     uint32_t npure = pure_children(kb, s->pure, c);
     uint32_t *at = &B->at[B->group[i]];
-    s->code[(*at)++] = i | op << 30;
+    s->code[(*at)++] = i;
     if (arity_class(npure) == AIPI_ARITY_LIST)
         s->code[(*at)++] = npure;
     s->impure_first[i] = *nimpure;
@@ -292,7 +303,55 @@ const uint8_t aipi_pv_from_tv[3] = {
     [TV_UNKNOWN] = AIPI_PV_UNKNOWN
 };
 
-#define NODE_MASK (AIPI_SWEEP_NODE_MAX - 1)
+/* The value of an op from the AND (a) and OR (o) of its children's
+ * values: all is true-possible when every child is, false-possible when
+ * some child is; any the converse; not swaps the two bits of its only
+ * child (a == o); partial keeps both for the rule pass. */
+static ALWAYS_INLINE unsigned combine(unsigned op, unsigned a, unsigned o)
+{
+    switch (op) {
+    case AIPI_OP_ALL: return (a & AIPI_PV_TRUE) | (o & AIPI_PV_FALSE);
+    case AIPI_OP_ANY: return (o & AIPI_PV_TRUE) | (a & AIPI_PV_FALSE);
+    case AIPI_OP_NOT: return (a & AIPI_PV_TRUE) << 1 | (a & AIPI_PV_FALSE) >> 1;
+    default:          return a << 2 | o;
+    }
+}
+
+/* One group of `count` nodes with `arity` pure children each; op and
+ * arity are constants where this is inlined, so the loop over children
+ * unrolls and the op folds away. Returns the end of the group. */
+static ALWAYS_INLINE const uint32_t *
+run_fixed(unsigned op, unsigned arity, uint32_t count, const uint32_t *p,
+          uint8_t *pv)
+{
+    for (uint32_t i = 0; i < count; i++, p += 1 + arity) {
+        unsigned a = AIPI_PV_UNKNOWN, o = 0;
+        for (unsigned k = 0; k < arity; k++) {
+            unsigned x = pv[p[1 + k]];
+            a &= x;
+            o |= x;
+        }
+        pv[p[0]] = (uint8_t)combine(op, a, o);
+    }
+    return p;
+}
+
+static ALWAYS_INLINE const uint32_t *
+run_list(unsigned op, uint32_t count, const uint32_t *p, uint8_t *pv)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t n = p[1];
+        unsigned a = AIPI_PV_UNKNOWN, o = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            unsigned x = pv[p[2 + k]];
+            a &= x;
+            o |= x;
+        }
+        pv[p[0]] = (uint8_t)combine(op, a, o);
+        p += 2 + n;
+    }
+    return p;
+}
 
 void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
 {
@@ -325,49 +384,24 @@ void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
 
     const uint32_t *p = s->code, *end = p + s->ncode;
     while (p < end) {
-        uint32_t arity = p[0], count = p[1];
+        uint32_t group = p[0], count = p[1];
         p += 2;
-        switch (arity) {
-        case 0:                  /* a node whose children all read dims */
-            for (i = 0; i < count; i++, p += 1)
-                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
-                    p[0] >> 30, AIPI_PV_UNKNOWN, 0);
+        switch (group) {
+#define FIXED(op, n) \
+        case AIPI_SWEEP_GROUP(op, n): p = run_fixed(op, n, count, p, pv); break;
+#define GROUPS_OF(op) \
+        FIXED(op, 0) FIXED(op, 1) FIXED(op, 2) FIXED(op, 3) \
+        case AIPI_SWEEP_GROUP(op, AIPI_ARITY_LIST): \
+            p = run_list(op, count, p, pv); \
             break;
-        case 1:
-            for (i = 0; i < count; i++, p += 2) {
-                unsigned x = pv[p[1]];
-                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(p[0] >> 30,
-                                                                x, x);
-            }
-            break;
-        case 2:
-            for (i = 0; i < count; i++, p += 3) {
-                unsigned x = pv[p[1]], y = pv[p[2]];
-                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
-                    p[0] >> 30, x & y, x | y);
-            }
-            break;
-        case 3:
-            for (i = 0; i < count; i++, p += 4) {
-                unsigned x = pv[p[1]], y = pv[p[2]], z = pv[p[3]];
-                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(
-                    p[0] >> 30, x & y & z, x | y | z);
-            }
-            break;
+        GROUPS_OF(AIPI_OP_ALL)
+        GROUPS_OF(AIPI_OP_ANY)
+        GROUPS_OF(AIPI_OP_NOT)
+        GROUPS_OF(AIPI_OP_PARTIAL)
+#undef GROUPS_OF
+#undef FIXED
         default:
-            for (i = 0; i < count; i++) {
-                uint32_t n = p[1];
-                unsigned a = AIPI_PV_UNKNOWN, o = 0;
-                for (uint32_t k = 0; k < n; k++) {
-                    unsigned x = pv[p[2 + k]];
-                    a &= x;
-                    o |= x;
-                }
-                pv[p[0] & NODE_MASK] = (uint8_t)aipi_pv_combine(p[0] >> 30,
-                                                                a, o);
-                p += 2 + n;
-            }
-            break;
+            return;              /* not produced by aipi_sweep_compile */
         }
     }
 }

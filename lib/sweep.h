@@ -43,11 +43,12 @@ typedef struct aipi_leaf {
 
 /* The all/any/not nodes are compiled into `code`, a stream of groups. A
  * group holds nodes of one level (1 + the highest level of their pure
- * children; fact tests are level 0) with the same number of pure children,
- * so that every child is computed before its group and each group is a
- * loop with no inner loop: header {arity, count}, then per node
- * {node | op << 30, child...}. Groups of AIPI_ARITY_LIST have entries
- * {node | op << 30, n, child * n}. A node above a dimension test gets
+ * children; fact tests are level 0), one op and the same number of pure
+ * children, so that every child is computed before its group and each
+ * group is a loop with no inner loop and no dispatch: header
+ * {AIPI_SWEEP_GROUP(op, arity), count}, then per node {node, child...}.
+ * Groups of AIPI_ARITY_LIST have entries {node, n, child * n}. A node
+ * above a dimension test gets
  * AIPI_OP_PARTIAL over its pure children only: pv then holds (AND << 2 |
  * OR) of them, for the rule pass to finish with the impure ones
  * (aipi_sweep.impure_*). */
@@ -55,6 +56,7 @@ enum { AIPI_OP_ALL, AIPI_OP_ANY, AIPI_OP_NOT, AIPI_OP_PARTIAL };
 /* (the first three equal C_ALL, C_ANY and C_NOT of model.h) */
 
 #define AIPI_ARITY_LIST 4u       /* groups of 4 or more children */
+#define AIPI_SWEEP_GROUP(op, arity) ((op) << 3 | (arity))
 #define AIPI_SWEEP_NODE_MAX (UINT32_C(1) << 30)
 
 typedef struct aipi_sweep {
