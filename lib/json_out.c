@@ -152,22 +152,33 @@ static void jw_str(jw *w, const char *s)
 static void jw_bool(jw *w, int b)    { aipi_sb_puts(&w->sb, b ? "true" : "false"); }
 static void jw_null(jw *w)           { aipi_sb_puts(&w->sb, "null"); }
 
+/* Digits of u, with a minus sign when `negative`. */
+static void jw_whole(jw *w, uint64_t u, int negative)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    do
+        digits[--k] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (negative)
+        digits[--k] = '-';
+    aipi_sb_append(&w->sb, digits + k, sizeof digits - k);
+}
+
+/* Counts and scores: no floating point on the way. */
+static void jw_uint(jw *w, uint32_t u)
+{
+    jw_whole(w, u, 0);
+}
+
 static void jw_num(jw *w, double x)
 {
     if (!isfinite(x)) {
         aipi_sb_puts(&w->sb, "null");
     } else if (fabs(x) < 1e15 && floor(x) == x) {
         /* Whole numbers (amounts, counts) without printf's float path. */
-        char digits[24];
         int64_t v = (int64_t)x;
-        uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-        size_t k = sizeof digits;
-        do
-            digits[--k] = (char)('0' + u % 10);
-        while ((u /= 10) != 0);
-        if (v < 0)
-            digits[--k] = '-';
-        aipi_sb_append(&w->sb, digits + k, sizeof digits - k);
+        jw_whole(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
     } else {
         aipi_sb_printf(&w->sb, "%.17g", x);
     }
@@ -695,7 +706,7 @@ static void write_missing_details(ctx *c)
         jw_item(c->w);
         if (c->fr) {
             put_frag(c->w, &c->fr->missing[m->fact]);
-            jw_num(c->w, m->score);
+            jw_uint(c->w, m->score);
             if (m->relevance == TV_TRUE)
                 PUT_LIT(c->w, ",\"relevant\":true}");
             else
@@ -703,7 +714,7 @@ static void write_missing_details(ctx *c)
             continue;
         }
         write_missing_head(c, &c->kb->facts[m->fact]);
-        jw_num(c->w, m->score);
+        jw_uint(c->w, m->score);
         jw_kbool(c->w, "relevant", m->relevance == TV_TRUE);
         jw_obj_end(c->w);
     }
