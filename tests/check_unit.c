@@ -1189,6 +1189,82 @@ START_TEST(json_fragments_match_writer)
 }
 END_TEST
 
+/* ---- per-version plans (plan.c) ------------------------------------------ */
+
+/* Position of rule `id` in plan p, or -1 when it is not law there. */
+static int plan_find(const aipi_regulation *reg, const aipi_plan *p,
+                     const char *id)
+{
+    for (uint32_t j = 0; j < p->nrules; j++)
+        if (strcmp(reg->rules[p->rules[j].rule].id, id) == 0)
+            return (int)j;
+    return -1;
+}
+
+/* The trigger of obligation `ob` by the rule at position j. */
+static const aipi_trigger *plan_trigger(const aipi_regulation *reg,
+                                        const aipi_plan *p, int j,
+                                        const char *ob)
+{
+    ck_assert_int_ge(j, 0);
+    const aipi_plan_rule *pr = &p->rules[j];
+    for (uint32_t k = 0; k < pr->ntriggers; k++) {
+        const aipi_trigger *t = &p->triggers[pr->first_trigger + k];
+        if (strcmp(reg->obligations[t->obligation].id, ob) == 0)
+            return t;
+    }
+    ck_abort_msg("%s does not trigger %s", reg->rules[pr->rule].id, ob);
+    return NULL;
+}
+
+/* tests/fixtures/toy.yaml: v1 and v2 differ by an amended rule, an
+ * obligation date per version and obligations in law in one version. */
+START_TEST(plan_per_version)
+{
+    aip_error *err = NULL;
+    aip_kb *kb = NULL;
+    ck_assert_msg(aip_kb_load_path(NULL, test_path("tests/fixtures/toy.yaml"),
+                                   &kb, &err) == AIP_OK,
+                  "%s", test_error_str(err));
+    const aipi_regulation *reg = &kb->regs[0];
+    ck_assert_uint_eq(reg->nversions, 2);
+    const aipi_plan *v1 = &reg->plans[0], *v2 = &reg->plans[1];
+    ck_assert_uint_eq(v1->nrules, reg->nrules - 1);
+    ck_assert_uint_eq(v2->nrules, reg->nrules - 1);
+    ck_assert_int_ge(plan_find(reg, v1, "toy-label-old"), 0);
+    ck_assert_int_eq(plan_find(reg, v1, "toy-label-new"), -1);
+    ck_assert_int_eq(plan_find(reg, v2, "toy-label-old"), -1);
+    ck_assert_int_ge(plan_find(reg, v2, "toy-label-new"), 0);
+    /* declaration order kept */
+    ck_assert_int_lt(plan_find(reg, v2, "toy-in"),
+                     plan_find(reg, v2, "toy-legacy"));
+    /* the two raisers, first in line; the dimension reader is impure */
+    ck_assert_uint_eq(v1->nraisers, 2);
+    ck_assert_int_eq((int)v1->raisers[0], plan_find(reg, v1, "toy-advanced"));
+    ck_assert_int_eq((int)v1->raisers[1], plan_find(reg, v1, "toy-big"));
+    ck_assert_int_eq(v1->rules[plan_find(reg, v1, "toy-mid-duties")].pure, 0);
+    ck_assert_int_eq(v1->rules[plan_find(reg, v1, "toy-in")].pure, 1);
+    ck_assert_uint_eq(v1->nscope, 2);
+    /* an obligation date per version */
+    ck_assert_str_eq(plan_trigger(reg, v1, plan_find(reg, v1, "toy-mid-duties"),
+                                  "toy-register")->from_str, "2020-06-01");
+    ck_assert_str_eq(plan_trigger(reg, v2, plan_find(reg, v2, "toy-mid-duties"),
+                                  "toy-register")->from_str, "2023-01-01");
+    /* the rule's override wins over the obligation's own date */
+    const aipi_trigger *t = plan_trigger(reg, v1,
+                                         plan_find(reg, v1, "toy-legacy"),
+                                         "toy-report");
+    ck_assert_str_eq(t->from_str, "2023-01-01");
+    ck_assert_str_eq(reg->rules[t->rule].id, "toy-legacy");
+    /* never before the rule itself applies */
+    int j = plan_find(reg, v2, "toy-label-new");
+    ck_assert_str_eq(v2->rules[j].from_str, "2022-06-01");
+    ck_assert_int_ge(plan_trigger(reg, v2, j, "toy-label-v2")->from,
+                     v2->rules[j].from);
+    aip_kb_release(kb);
+}
+END_TEST
+
 /* ======================================================================== */
 
 static Suite *unit_suite(void)
@@ -1266,6 +1342,10 @@ static Suite *unit_suite(void)
     tc = tcase_create("error");
     tcase_add_test(tc, err_first_wins_and_export);
     tcase_add_test(tc, err_long_texts_truncated);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("plan");
+    tcase_add_test(tc, plan_per_version);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
