@@ -275,17 +275,6 @@ typedef struct reg_eval {
     uint64_t roles;
 } reg_eval;
 
-/* A rule's value: pure conditions come from the sweep, the others are
- * finished against the dimensions as they stand. */
-static ALWAYS_INLINE aipi_tv rule_value(const reg_eval *E,
-                                        const aipi_plan_rule *pr,
-                                        const aipi_dim_state *dims)
-{
-    if (pr->pure)
-        return (aipi_tv)tv_from_pv[E->pv[pr->when]];
-    return (aipi_tv)tv_from_pv[impure_pv(E->kb, pr->when, dims, E->pv)];
-}
-
 /* The rules that raise a dimension, raisers before readers, so that the
  * one pass over all rules (walk_rules) sees final dimensions. */
 static void evaluate_raisers(reg_eval *E)
@@ -295,7 +284,7 @@ static void evaluate_raisers(reg_eval *E)
     for (uint32_t i = 0; i < plan->nraisers; i++) {
         uint32_t j = plan->raisers[i];
         const aipi_plan_rule *pr = &plan->rules[j];
-        aipi_tv t = rule_value(E, pr, dims);
+        aipi_tv t = cond_value(E->kb, pr->when, dims, E->pv);
         E->tv[j] = (uint8_t)t;
         if (t == TV_FALSE || pr->from > E->as_of)
             continue;
@@ -441,7 +430,7 @@ static int walk_rules(reg_eval *E)
     for (uint32_t j = 0; j < plan->nrules; j++) {
         const aipi_plan_rule *pr = &plan->rules[j];
         aipi_tv t = pr->raises ? (aipi_tv)E->tv[j]
-                               : rule_value(E, pr, out->dims);
+                               : cond_value(E->kb, pr->when, out->dims, E->pv);
         if (t == TV_FALSE)
             continue;
         aipi_res_rule rr = { pr->rule, (uint8_t)t,

@@ -3,7 +3,6 @@
  */
 #include "model.h"
 #include "plan.h"
-#include "sweep.h"
 
 static int in_law(uint32_t v, uint32_t from, uint32_t until)
 {
@@ -79,7 +78,6 @@ static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
         pr->first_trigger = nt;
         add_triggers(reg, v, r, pr->from, p->triggers, &nt);
         pr->ntriggers = nt - pr->first_trigger;
-        pr->pure = kb->sweep.pure[rule->when];
         pr->raises = rule->nraise > 0;
         pr->scope = (uint8_t)rule->scope;
     }

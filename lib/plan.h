@@ -3,8 +3,8 @@
  * for the query path (eval.c).
  *
  * Which rules and obligations are law, the date from which each rule and
- * each obligation it triggers applies, and whether a rule reads a
- * dimension all depend on the version only, not on the query. The loader
+ * each obligation it triggers applies, and which rules raise a dimension
+ * all depend on the version only, not on the query. The loader
  * resolves them once per version into flat arrays, so that a
  * classification walks one compact list of rules instead of filtering
  * and resolving every rule of the regulation on every query.
@@ -35,7 +35,6 @@ typedef struct aipi_plan_rule {
     aipi_date from;              /* applies from, in this version */
     uint32_t first_trigger;      /* its triggers in aipi_plan.triggers */
     uint32_t ntriggers;
-    uint8_t pure;                /* the condition reads no dimension */
     uint8_t raises;              /* raises a dimension: see aipi_plan */
     uint8_t scope;               /* aipi_scope */
     char from_str[11];           /* `from` as YYYY-MM-DD */
@@ -55,8 +54,8 @@ typedef struct aipi_plan {
     uint32_t nraise;             /* raises in all: bounds the upcoming list */
 } aipi_plan;
 
-/* Builds reg->plans for every regulation of kb (in kb's arena); needs
- * kb->sweep. AIP_OK or AIP_ENOMEM. */
+/* Builds reg->plans for every regulation of kb (in kb's arena). AIP_OK or
+ * AIP_ENOMEM. */
 int aipi_plan_compile(struct aip_kb *kb);
 
 #endif

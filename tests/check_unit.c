@@ -1242,8 +1242,10 @@ START_TEST(plan_per_version)
     ck_assert_uint_eq(v1->nraisers, 2);
     ck_assert_int_eq((int)v1->raisers[0], plan_find(reg, v1, "toy-advanced"));
     ck_assert_int_eq((int)v1->raisers[1], plan_find(reg, v1, "toy-big"));
-    ck_assert_int_eq(v1->rules[plan_find(reg, v1, "toy-mid-duties")].pure, 0);
-    ck_assert_int_eq(v1->rules[plan_find(reg, v1, "toy-in")].pure, 1);
+    ck_assert_int_eq(
+        kb->sweep.pure[v1->rules[plan_find(reg, v1, "toy-mid-duties")].when], 0);
+    ck_assert_int_eq(kb->sweep.pure[v1->rules[plan_find(reg, v1, "toy-in")].when],
+                     1);
     ck_assert_uint_eq(v1->nscope, 2);
     /* an obligation date per version */
     ck_assert_str_eq(plan_trigger(reg, v1, plan_find(reg, v1, "toy-mid-duties"),
