@@ -275,24 +275,6 @@ int aipi_sweep_compile(aip_kb *kb)
 
 /* ---- running --------------------------------------------------------------- */
 
-#define T AIPI_PV_TRUE
-#define F AIPI_PV_FALSE
-#define U AIPI_PV_UNKNOWN
-/* Rows: AND of the children (a) = 0..3; columns: their OR (o) = 0..3. */
-const uint8_t aipi_pv_table[4 * 16] = {
-    /* all: true possible in every child, false possible in some */
-    0, 0, F, F,   T, T, U, U,   0, 0, F, F,   T, T, U, U,
-    /* any: true possible in some child, false possible in every one */
-    0, T, 0, T,   0, T, 0, T,   F, U, F, U,   F, U, F, U,
-    /* not: the only child's value swapped (a == o; other cells unused) */
-    0, 0, 0, 0,   0, F, 0, 0,   0, 0, T, 0,   0, 0, 0, U,
-    /* partial: both kept for the rule pass */
-    0, 1, 2, 3,   4, 5, 6, 7,   8, 9, 10, 11,  12, 13, 14, 15,
-};
-#undef T
-#undef F
-#undef U
-
 static inline uint8_t pv_of(int holds)
 {
     return holds ? AIPI_PV_TRUE : AIPI_PV_FALSE;
@@ -302,20 +284,6 @@ const uint8_t aipi_pv_from_tv[3] = {
     [TV_FALSE] = AIPI_PV_FALSE, [TV_TRUE] = AIPI_PV_TRUE,
     [TV_UNKNOWN] = AIPI_PV_UNKNOWN
 };
-
-/* The value of an op from the AND (a) and OR (o) of its children's
- * values: all is true-possible when every child is, false-possible when
- * some child is; any the converse; not swaps the two bits of its only
- * child (a == o); partial keeps both for the rule pass. */
-static ALWAYS_INLINE unsigned combine(unsigned op, unsigned a, unsigned o)
-{
-    switch (op) {
-    case AIPI_OP_ALL: return (a & AIPI_PV_TRUE) | (o & AIPI_PV_FALSE);
-    case AIPI_OP_ANY: return (o & AIPI_PV_TRUE) | (a & AIPI_PV_FALSE);
-    case AIPI_OP_NOT: return (a & AIPI_PV_TRUE) << 1 | (a & AIPI_PV_FALSE) >> 1;
-    default:          return a << 2 | o;
-    }
-}
 
 /* One group of `count` nodes with `arity` pure children each; op and
  * arity are constants where this is inlined, so the loop over children
@@ -331,7 +299,7 @@ run_fixed(unsigned op, unsigned arity, uint32_t count, const uint32_t *p,
             a &= x;
             o |= x;
         }
-        pv[p[0]] = (uint8_t)combine(op, a, o);
+        pv[p[0]] = (uint8_t)aipi_pv_combine(op, a, o);
     }
     return p;
 }
@@ -347,7 +315,7 @@ run_list(unsigned op, uint32_t count, const uint32_t *p, uint8_t *pv)
             a &= x;
             o |= x;
         }
-        pv[p[0]] = (uint8_t)combine(op, a, o);
+        pv[p[0]] = (uint8_t)aipi_pv_combine(op, a, o);
         p += 2 + n;
     }
     return p;

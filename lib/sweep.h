@@ -72,17 +72,22 @@ typedef struct aipi_sweep {
 
 struct aip_query;
 
-/* Value of an all (AIPI_OP_ALL), any or not node from the AND (a) and OR
- * (o) of its children's values; for not, a == o is the only child. A table
- * rather than a switch: the ops come in no predictable order. */
-extern const uint8_t aipi_pv_table[4 * 16];
-
 /* Indexed by an aipi_tv (eval.h): its two-bit set. */
 extern const uint8_t aipi_pv_from_tv[3];
 
+/* The value of an AIPI_OP_* node from the AND (a) and OR (o) of its
+ * children's values: all is true-possible when every child is,
+ * false-possible when some child is; any the converse; not swaps the two
+ * bits of its only child (a == o); partial keeps both for the rule pass.
+ * The sweep inlines it with a constant op; eval.c with the node's kind. */
 static inline unsigned aipi_pv_combine(unsigned op, unsigned a, unsigned o)
 {
-    return aipi_pv_table[op << 4 | a << 2 | o];
+    switch (op) {
+    case AIPI_OP_ALL: return (a & AIPI_PV_TRUE) | (o & AIPI_PV_FALSE);
+    case AIPI_OP_ANY: return (o & AIPI_PV_TRUE) | (a & AIPI_PV_FALSE);
+    case AIPI_OP_NOT: return (a & AIPI_PV_TRUE) << 1 | (a & AIPI_PV_FALSE) >> 1;
+    default:          return a << 2 | o;
+    }
 }
 
 /* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK, AIP_ENOMEM, or
