@@ -60,7 +60,6 @@ void aipi_free(const aip_allocator *a, void *p, size_t n)
 struct aipi_chunk {
     aipi_chunk *next;
     size_t size;    /* usable bytes after the header */
-    size_t used;
     /* data follows, aligned to max_align_t */
 };
 
@@ -68,35 +67,47 @@ struct aipi_chunk {
     ((sizeof(aipi_chunk) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
 #define CHUNK_MIN 16384u
 
-void aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc)
+void aipi_arena_init_sized(aipi_arena *arena, const aip_allocator *alloc,
+                           size_t first_size)
 {
     arena->alloc = alloc;
     arena->head = NULL;
-    arena->used_bytes = 0;
+    arena->next = arena->end = NULL;
+    arena->first_size = first_size;
 }
 
-void *aipi_arena_alloc_raw(aipi_arena *arena, size_t n)
+void aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc)
 {
-    size_t align = _Alignof(max_align_t);
+    aipi_arena_init_sized(arena, alloc, 0);
+}
+
+void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n)
+{
+    size_t align = AIPI_ARENA_ALIGN;
     if (n > SIZE_MAX / 2)
         return NULL;
     n = (n + align - 1) & ~(align - 1);
     if (n == 0)
         n = align;
-    aipi_chunk *c = arena->head;
-    if (!c || c->size - c->used < n) {
-        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-        c = aipi_malloc(arena->alloc, CHUNK_HEADER + size);
+    if ((size_t)(arena->end - arena->next) < n) {
+        size_t size = arena->head ? CHUNK_MIN : arena->first_size;
+        if (size < CHUNK_MIN)
+            size = CHUNK_MIN;
+        if (size < n)
+            size = n;
+        if (size > SIZE_MAX - CHUNK_HEADER)
+            return NULL;
+        aipi_chunk *c = aipi_malloc(arena->alloc, CHUNK_HEADER + size);
         if (!c)
             return NULL;
         c->size = size;
-        c->used = 0;
         c->next = arena->head;
         arena->head = c;
+        arena->next = (char *)c + CHUNK_HEADER;
+        arena->end = arena->next + size;
     }
-    char *p = (char *)c + CHUNK_HEADER + c->used;
-    c->used += n;
-    arena->used_bytes += n;
+    char *p = arena->next;
+    arena->next += n;
     return p;
 }
 
@@ -146,7 +157,7 @@ void aipi_arena_free(aipi_arena *arena)
         c = next;
     }
     arena->head = NULL;
-    arena->used_bytes = 0;
+    arena->next = arena->end = NULL;
 }
 
 /* ---- owned strings ---------------------------------------------------- */

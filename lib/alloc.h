@@ -24,19 +24,45 @@ void *aipi_realloc(const aip_allocator *a, void *p, size_t old_n, size_t n);
 void  aipi_free(const aip_allocator *a, void *p, size_t n);
 
 /* An arena: a chain of chunks freed together. Allocation failure returns NULL
- * and leaves the arena usable. */
+ * and leaves the arena usable. The common case, room left in the current
+ * chunk, is inline: the query path allocates a few dozen times per
+ * classification. */
 typedef struct aipi_chunk aipi_chunk;
 typedef struct aipi_arena {
     const aip_allocator *alloc;
     aipi_chunk *head;
-    size_t used_bytes;   /* total bytes handed out, for the benchmarks */
+    char *next, *end;    /* free space left in head */
+    size_t first_size;   /* usable bytes of the first chunk; 0: the default */
 } aipi_arena;
 
+#define AIPI_ARENA_ALIGN _Alignof(max_align_t)
+
 void  aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc);
+/* The same, with a first chunk of at least `first_size` bytes: one
+ * allocation for a caller that knows what it will need (eval.c). */
+void  aipi_arena_init_sized(aipi_arena *arena, const aip_allocator *alloc,
+                            size_t first_size);
+/* A new chunk, then n bytes from it (alloc_raw when the chunk is full). */
+void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n);
+
+/* n bytes, not zeroed, aligned for any type; n == 0 gives a distinct
+ * pointer too. */
+static inline void *aipi_arena_alloc_raw(aipi_arena *arena, size_t n)
+{
+    size_t rounded = (n + AIPI_ARENA_ALIGN - 1) & ~(AIPI_ARENA_ALIGN - 1);
+    /* n - 1 wraps for 0; sizes near SIZE_MAX would wrap when rounded */
+    if (n - 1 < ((size_t)-1) / 4
+        && rounded <= (size_t)(arena->end - arena->next)) {
+        char *p = arena->next;
+        arena->next += rounded;
+        return p;
+    }
+    return aipi_arena_alloc_slow(arena, n);
+}
+
 void *aipi_arena_alloc(aipi_arena *arena, size_t n);      /* zeroed */
 void *aipi_arena_array(aipi_arena *arena, size_t n, size_t size);
-/* The same without zeroing, for arrays the caller fills before reading. */
-void *aipi_arena_alloc_raw(aipi_arena *arena, size_t n);
+/* Not zeroed, for arrays the caller fills before reading. */
 void *aipi_arena_array_raw(aipi_arena *arena, size_t n, size_t size);
 char *aipi_arena_strndup(aipi_arena *arena, const char *s, size_t n);
 char *aipi_arena_strdup(aipi_arena *arena, const char *s);

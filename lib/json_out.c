@@ -21,7 +21,15 @@ typedef struct jw {
     int first[72];               /* per depth: no element written yet */
 } jw;
 
-static void jw_indent(jw *w)
+/* The writer's small functions are inlined: they run a few hundred times
+ * per result, and a key given as a literal then costs no strlen. */
+#if defined(__GNUC__)
+#define JW_INLINE inline __attribute__((always_inline))
+#else
+#define JW_INLINE inline
+#endif
+
+static JW_INLINE void jw_indent(jw *w)
 {
     if (!w->pretty)
         return;
@@ -31,7 +39,7 @@ static void jw_indent(jw *w)
 }
 
 /* Separator before a value in an array, or before a key in an object. */
-static void jw_item(jw *w)
+static JW_INLINE void jw_item(jw *w)
 {
     if (w->depth == 0)
         return;
@@ -129,7 +137,7 @@ static void jw_close(jw *w, char c)
 
 /* Keys are this file's constants or knowledge ids ([a-z0-9_.-], checked
  * by the loader): they never need escaping. */
-static void jw_key(jw *w, const char *key)
+static JW_INLINE void jw_key(jw *w, const char *key)
 {
     jw_item(w);
     aipi_sb_putc(&w->sb, '"');
@@ -184,9 +192,23 @@ static void jw_num(jw *w, double x)
     }
 }
 
-static void jw_kstr(jw *w, const char *k, const char *v) { jw_key(w, k); jw_str(w, v); }
-static void jw_kbool(jw *w, const char *k, int v)        { jw_key(w, k); jw_bool(w, v); }
-static void jw_knum(jw *w, const char *k, double v)      { jw_key(w, k); jw_num(w, v); }
+static JW_INLINE void jw_kstr(jw *w, const char *k, const char *v)
+{
+    jw_key(w, k);
+    jw_str(w, v);
+}
+
+static JW_INLINE void jw_kbool(jw *w, const char *k, int v)
+{
+    jw_key(w, k);
+    jw_bool(w, v);
+}
+
+static JW_INLINE void jw_knum(jw *w, const char *k, double v)
+{
+    jw_key(w, k);
+    jw_num(w, v);
+}
 
 static void jw_kdate(jw *w, const char *k, aipi_date d)
 {
@@ -203,10 +225,11 @@ typedef struct ctx {
     const aip_kb *kb;
     const char *lang;
     /* Compact output only: the knowledge's pre-rendered parts, and where
-     * each given fact's value was first written in the output (offset,
-     * length; length 0 = not yet), to be copied from there later. */
+     * each given fact was written in the "facts" object, as "id":value
+     * (offset, length; length 0 = not there), to be copied from there
+     * into the rules that read it. */
     const aipi_json_frags *fr;
-    uint32_t *value_at;          /* 2 per fact */
+    uint32_t *piece_at;          /* 2 per fact */
 } ctx;
 
 static void put_frag(jw *w, const aipi_frag *f)
@@ -251,38 +274,40 @@ static void write_fact_value(ctx *c, uint32_t f)
     }
 }
 
-/* A given fact's value, written in full the first time and copied from
- * that first place afterwards (compact output: no indentation inside). */
-static void write_fact_value_again(ctx *c, uint32_t f)
+/* Given fact f as "id":value (compact output): copied from the "facts"
+ * object written first. */
+static void write_fact_piece(ctx *c, uint32_t f)
 {
-    aipi_strbuf *sb = &c->w->sb;
-    uint32_t *at = &c->value_at[2 * f];
-    if (at[1] == 0) {
-        size_t start = sb->len;
-        write_fact_value(c, f);
-        if (!sb->failed && sb->len - start <= UINT32_MAX && start <= UINT32_MAX) {
-            at[0] = (uint32_t)start;
-            at[1] = (uint32_t)(sb->len - start);
-        }
+    const uint32_t *at = &c->piece_at[2 * f];
+    if (at[1]) {
+        aipi_sb_append_own(&c->w->sb, at[0], at[1]);
         return;
     }
-    /* Reserve first: the source lies in the buffer that may move. */
-    if (aipi_sb_reserve(sb, at[1]))
-        aipi_sb_append(sb, sb->data + at[0], at[1]);
+    put_frag(c->w, &c->kb->json_fact_key[f]);    /* not recorded */
+    write_fact_value(c, f);
 }
 
 static void write_given_facts(ctx *c)
 {
+    aipi_strbuf *sb = &c->w->sb;
     jw_key(c->w, "facts");
     jw_obj(c->w);
     for (uint32_t f = 0; f < c->kb->nfacts; f++) {
         if (!c->r->known[f])
             continue;
-        jw_key(c->w, c->kb->facts[f].id);
-        if (c->fr)
-            write_fact_value_again(c, f);
-        else
+        if (!c->fr) {
+            jw_key(c->w, c->kb->facts[f].id);
             write_fact_value(c, f);
+            continue;
+        }
+        jw_item(c->w);
+        size_t start = sb->len;
+        put_frag(c->w, &c->kb->json_fact_key[f]);
+        write_fact_value(c, f);
+        if (!sb->failed && sb->len <= UINT32_MAX) {
+            c->piece_at[2 * f] = (uint32_t)start;
+            c->piece_at[2 * f + 1] = (uint32_t)(sb->len - start);
+        }
     }
     jw_obj_end(c->w);
 }
@@ -316,11 +341,12 @@ static void write_rule_ref_fast(ctx *c, const aipi_regulation *g, uint32_t reg,
             uint32_t f = rule->facts[k];
             if (k)
                 aipi_sb_putc(&c->w->sb, ',');
-            put_frag(c->w, &c->kb->json_fact_key[f]);
-            if (c->r->known[f])
-                write_fact_value_again(c, f);
-            else
+            if (c->r->known[f]) {
+                write_fact_piece(c, f);
+            } else {
+                put_frag(c->w, &c->kb->json_fact_key[f]);
                 PUT_LIT(c->w, "null");
+            }
         }
         aipi_sb_putc(&c->w->sb, '}');
     }
@@ -769,11 +795,11 @@ int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
     c.r = r;
     c.kb = r->kb;
     c.lang = lang ? lang : "en";
-    size_t cache_size = 2 * (size_t)r->kb->nfacts * sizeof *c.value_at;
+    size_t cache_size = 2 * (size_t)r->kb->nfacts * sizeof *c.piece_at;
     if (fragments && !w.pretty) {
         c.fr = &r->kb->json[strcmp(c.lang, "fr") == 0];
-        c.value_at = aipi_calloc(&r->kb->alloc, 1, cache_size + 1);
-        if (!c.value_at)
+        c.piece_at = aipi_calloc(&r->kb->alloc, 1, cache_size + 1);
+        if (!c.piece_at)
             return AIP_ENOMEM;
         /* Results are tens of kilobytes: reserve about what the
          * pre-rendered parts will take, so that the buffer seldom moves. */
@@ -793,8 +819,8 @@ int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
     jw_obj_end(&w);
     if (w.pretty)
         aipi_sb_putc(&w.sb, '\n');
-    if (c.value_at)
-        aipi_free(&r->kb->alloc, c.value_at, cache_size + 1);
+    if (c.piece_at)
+        aipi_free(&r->kb->alloc, c.piece_at, cache_size + 1);
     return aipi_sb_finish(&w.sb, out, len);
 }
 

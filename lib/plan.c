@@ -1,6 +1,8 @@
 /*
  * plan.c - per-version plans of the regulations (see plan.h).
  */
+#include <string.h>
+
 #include "model.h"
 #include "plan.h"
 
@@ -50,6 +52,93 @@ static void add_triggers(const aipi_regulation *reg, uint32_t v, uint32_t r,
     }
 }
 
+/* Scratch for one plan's impure nodes: the distinct dimension tests met
+ * so far (at most one per dimension test node of the knowledge). */
+typedef struct impure_builder {
+    const aip_kb *kb;
+    uint32_t ntests;             /* dimension test nodes while counting */
+    uint32_t *tests;
+    uint32_t nwords;
+    uint32_t *words;             /* NULL while counting */
+} impure_builder;
+
+/* The node that stands for dimension test c: the first equal one met. */
+static uint32_t dim_test(impure_builder *B, uint32_t c)
+{
+    if (!B->words) {
+        B->ntests++;
+        return c;
+    }
+    const aipi_cond *x = &B->kb->conds[c];
+    for (uint32_t i = 0; i < B->ntests; i++) {
+        const aipi_cond *y = &B->kb->conds[B->tests[i]];
+        if (x->a == y->a && x->op == y->op
+            && memcmp(&x->lit, &y->lit, sizeof x->lit) == 0)
+            return B->tests[i];
+    }
+    B->tests[B->ntests++] = c;
+    return c;
+}
+
+/* Appends the inner nodes under impure node c, children first (counts
+ * them only while B->words is NULL). */
+static void add_impure(impure_builder *B, uint32_t c)
+{
+    const aipi_sweep *s = &B->kb->sweep;
+    const uint32_t *kid = &s->impure_kids[s->impure_first[c]];
+    uint32_t n = s->impure_n[c];
+    for (uint32_t k = 0; k < n; k++)
+        if (B->kb->conds[kid[k]].kind != C_DIM)
+            add_impure(B, kid[k]);
+    uint32_t *w = B->words ? &B->words[B->nwords] : NULL;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t x = B->kb->conds[kid[k]].kind == C_DIM ? dim_test(B, kid[k])
+                                                         : kid[k];
+        if (w)
+            w[3 + k] = x;
+    }
+    if (w) {
+        w[0] = c;
+        w[1] = B->kb->conds[c].kind;
+        w[2] = n;
+    }
+    B->nwords += 3 + n;
+}
+
+/* Walks the impure conditions of the rules of p that raise nothing. A
+ * rule whose whole condition is a dimension test reads the node that
+ * stands for it. */
+static void walk_impure(impure_builder *B, aipi_plan *p)
+{
+    for (uint32_t j = 0; j < p->nrules; j++) {
+        uint32_t c = p->rules[j].when;
+        if (p->rules[j].raises || B->kb->sweep.pure[c])
+            continue;
+        if (B->kb->conds[c].kind == C_DIM)
+            p->rules[j].when = dim_test(B, c);
+        else
+            add_impure(B, c);
+    }
+}
+
+static int build_impure(aip_kb *kb, aipi_plan *p)
+{
+    impure_builder B = { kb, 0, NULL, 0, NULL };
+    walk_impure(&B, p);          /* counts words and dimension tests */
+    p->impure = aipi_arena_array(&kb->arena, B.nwords + 1, sizeof *p->impure);
+    p->dimtests = aipi_arena_array(&kb->arena, B.ntests + 1,
+                                   sizeof *p->dimtests);
+    if (!p->impure || !p->dimtests)
+        return AIP_ENOMEM;
+    B.words = p->impure;
+    B.tests = p->dimtests;
+    B.nwords = B.ntests = 0;
+    walk_impure(&B, p);
+    p->nimpure = B.nwords;
+    p->ndimtests = B.ntests;
+    return AIP_OK;
+}
+
 /* Version v's plan; `pos` is scratch of reg->nrules entries (rule index ->
  * position in p->rules, for the raisers' order). */
 static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
@@ -87,7 +176,7 @@ static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
         if (rule->nraise > 0 && in_law(v, rule->law_from, rule->law_until))
             p->raisers[nr++] = pos[reg->eval_order[i]];
     }
-    return AIP_OK;
+    return build_impure(kb, p);
 }
 
 int aipi_plan_compile(aip_kb *kb)

@@ -31,7 +31,8 @@ typedef struct aipi_trigger {
 /* A rule that is law in this version. */
 typedef struct aipi_plan_rule {
     uint32_t rule;               /* index in the regulation's rules */
-    uint32_t when;               /* condition */
+    uint32_t when;               /* condition (a bare dimension test: the
+                                  * equal one that stands for it, below) */
     aipi_date from;              /* applies from, in this version */
     uint32_t first_trigger;      /* its triggers in aipi_plan.triggers */
     uint32_t ntriggers;
@@ -50,6 +51,19 @@ typedef struct aipi_plan {
     uint32_t nraisers;
     uint32_t *raisers;           /* positions in `rules` */
     aipi_trigger *triggers;      /* in law in this version only */
+    /* The nodes above a dimension test in the conditions of the rules
+     * that raise nothing: the rule pass finishes them in place once the
+     * raisers have fixed the dimensions (eval.c). First the distinct
+     * dimension tests, one node standing for all equal ones; then the
+     * inner nodes, children before parents, as {node, op (sweep.h), n,
+     * impure child * n}, a child that is a dimension test being named by
+     * the node that stands for it. Such nodes are never shared
+     * (load_cond.c does not share dimension tests), so each is finished
+     * once. */
+    uint32_t ndimtests;
+    uint32_t *dimtests;
+    uint32_t nimpure;            /* words */
+    uint32_t *impure;
     uint32_t nscope;             /* scope rules in `rules` */
     uint32_t nraise;             /* raises in all: bounds the upcoming list */
 } aipi_plan;

@@ -10,8 +10,8 @@ void aip_result_free(aip_result *r)
     if (!r)
         return;
     aip_kb *kb = r->kb;
-    aipi_arena_free(&r->arena);
-    aipi_free(&kb->alloc, r, sizeof *r);
+    aipi_arena arena = r->arena;     /* r lives in its own arena */
+    aipi_arena_free(&arena);
     aip_kb_release(kb);
 }
 

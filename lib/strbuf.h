@@ -38,6 +38,16 @@ static inline void aipi_sb_append(aipi_strbuf *sb, const char *s, size_t n)
         aipi_sb_append_slow(sb, s, n);
     }
 }
+/* Appends n bytes written earlier at offset `at` of the same buffer (a
+ * piece of output repeated further on). */
+static inline void aipi_sb_append_own(aipi_strbuf *sb, size_t at, size_t n)
+{
+    /* reserve first: the source moves with the buffer */
+    if (sb->len + n < sb->limit || aipi_sb_reserve(sb, n)) {
+        memcpy(sb->data + sb->len, sb->data + at, n);
+        sb->len += n;
+    }
+}
 void aipi_sb_puts(aipi_strbuf *sb, const char *s);
 /* The output writers append millions of small pieces: the common case
  * (room left) is inline. */
