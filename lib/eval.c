@@ -740,8 +740,8 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
                         uint32_t *count)
 {
     uint32_t n = scores->n;
-    *list = aipi_arena_array(arena, n + 1, sizeof **list);
-    uint64_t *keys = aipi_arena_array(arena, n + 1, sizeof *keys);
+    *list = aipi_arena_array_raw(arena, n + 1, sizeof **list);
+    uint64_t *keys = aipi_arena_array_raw(arena, n + 1, sizeof *keys);
     if (!*list || !keys)
         return AIP_ENOMEM;
     uint32_t nsure = 0, nmaybe = 0;
@@ -964,15 +964,19 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
      * a per-fact array plus the list of facts touched. */
     score_set scores = { NULL, NULL, 0 }, global = { NULL, NULL, 0 };
     scores.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
-    scores.touched = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    scores.touched = aipi_arena_array_raw(&res->arena, kb->nfacts + 1,
+                                          sizeof(uint32_t));
     global.score = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
-    global.touched = aipi_arena_array(&res->arena, kb->nfacts + 1, sizeof(uint32_t));
+    global.touched = aipi_arena_array_raw(&res->arena, kb->nfacts + 1,
+                                          sizeof(uint32_t));
     int have_scores = scores.score && scores.touched && global.score
                    && global.touched;
-    res->known = aipi_arena_alloc(&res->arena, kb->nfacts + 1);
-    res->values = aipi_arena_array(&res->arena, kb->nfacts + 1,
-                                   sizeof *res->values);
-    uint8_t *pv = aipi_arena_alloc(&res->arena, kb->nconds + 1);
+    /* Not zeroed: the facts are copied in, and the sweep writes every
+     * node that is read afterwards. */
+    res->known = aipi_arena_alloc_raw(&res->arena, kb->nfacts + 1);
+    res->values = aipi_arena_array_raw(&res->arena, kb->nfacts + 1,
+                                       sizeof *res->values);
+    uint8_t *pv = aipi_arena_alloc_raw(&res->arena, kb->nconds + 1);
     int rc = res->regs && have_scores && pv && res->known
                  && res->values ? AIP_OK : AIP_ENOMEM;
     if (rc == AIP_OK) {

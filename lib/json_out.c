@@ -157,6 +157,15 @@ static void jw_str(jw *w, const char *s)
     else
         aipi_sb_puts(&w->sb, "null");
 }
+/* A knowledge identifier ([a-z0-9_.-], checked by the loader), a date or
+ * one of this file's constants: nothing to escape. */
+static JW_INLINE void jw_id(jw *w, const char *s)
+{
+    aipi_sb_putc(&w->sb, '"');
+    aipi_sb_append(&w->sb, s, strlen(s));
+    aipi_sb_putc(&w->sb, '"');
+}
+
 static void jw_bool(jw *w, int b)    { aipi_sb_puts(&w->sb, b ? "true" : "false"); }
 static void jw_null(jw *w)           { aipi_sb_puts(&w->sb, "null"); }
 
@@ -198,6 +207,12 @@ static JW_INLINE void jw_kstr(jw *w, const char *k, const char *v)
     jw_str(w, v);
 }
 
+static JW_INLINE void jw_kid(jw *w, const char *k, const char *v)
+{
+    jw_key(w, k);
+    jw_id(w, v);
+}
+
 static JW_INLINE void jw_kbool(jw *w, const char *k, int v)
 {
     jw_key(w, k);
@@ -214,7 +229,7 @@ static void jw_kdate(jw *w, const char *k, aipi_date d)
 {
     char buf[11];
     aipi_date_format(d, buf);
-    jw_kstr(w, k, buf);
+    jw_kid(w, k, buf);
 }
 
 /* ---- pieces of the result -------------------------------------------------- */
@@ -254,7 +269,7 @@ static void write_fact_value(ctx *c, uint32_t f)
     const aipi_value *v = &c->r->values[f];
     switch (fact->type) {
     case FT_BOOL:   jw_bool(c->w, v->b); break;
-    case FT_ENUM:   jw_str(c->w, fact->value_ids[v->e]); break;
+    case FT_ENUM:   jw_id(c->w, fact->value_ids[v->e]); break;
     case FT_NUMBER: jw_num(c->w, v->num); break;
     case FT_DATE: {
         char buf[11];
@@ -267,7 +282,7 @@ static void write_fact_value(ctx *c, uint32_t f)
         for (uint32_t i = 0; i < fact->nvalues; i++)
             if ((v->set >> i) & 1) {
                 jw_item(c->w);
-                jw_str(c->w, fact->value_ids[i]);
+                jw_id(c->w, fact->value_ids[i]);
             }
         jw_arr_end(c->w);
         break;
@@ -357,7 +372,7 @@ static void write_rule_ref_fast(ctx *c, const aipi_regulation *g, uint32_t reg,
 static void write_rule_head(ctx *c, const aipi_rule *rule)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "id", rule->id);
+    jw_kid(c->w, "id", rule->id);
     jw_kstr(c->w, "title", aipi_text_get(&rule->title, c->lang));
     write_cite(c, "citation", &rule->cite);
     jw_key(c->w, "status");
@@ -395,7 +410,7 @@ static void write_rule_ref(ctx *c, const aipi_regulation *g,
 static void write_scope_head(ctx *c, const aipi_rule *rule)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "id", rule->id);
+    jw_kid(c->w, "id", rule->id);
     jw_kstr(c->w, "scope", rule->scope == SCOPE_IN ? "in" : "out");
     jw_key(c->w, "value");
 }
@@ -407,7 +422,7 @@ static void write_applicability(ctx *c, const aipi_regulation *g,
                                          "undetermined" };
     jw_key(c->w, "applicability");
     jw_obj(c->w);
-    jw_kstr(c->w, "status", names[rr->applicability]);
+    jw_kid(c->w, "status", names[rr->applicability]);
     jw_key(c->w, "scope_rules");
     jw_arr(c->w);
     uint32_t reg = (uint32_t)(g - c->kb->regs);
@@ -433,7 +448,7 @@ static void write_applicability(ctx *c, const aipi_regulation *g,
 static void write_dim_head(ctx *c, const aipi_dimension *dim)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "id", dim->id);
+    jw_kid(c->w, "id", dim->id);
     jw_kstr(c->w, "title", aipi_text_get(&dim->title, c->lang));
     jw_key(c->w, "value");
 }
@@ -441,7 +456,7 @@ static void write_dim_head(ctx *c, const aipi_dimension *dim)
 /* Value v of dim and its label, after the "value" key. */
 static void write_dim_value(ctx *c, const aipi_dimension *dim, uint32_t v)
 {
-    jw_str(c->w, dim->value_ids[v]);
+    jw_id(c->w, dim->value_ids[v]);
     jw_kstr(c->w, "label", aipi_text_get(&dim->value_labels[v], c->lang));
 }
 
@@ -464,7 +479,7 @@ static void write_dimensions(ctx *c, const aipi_regulation *g,
             write_dim_value(c, dim, floor);
         }
         jw_kbool(c->w, "determined", floor == rr->dims[d].ceiling);
-        jw_kstr(c->w, "ceiling", dim->value_ids[rr->dims[d].ceiling]);
+        jw_kid(c->w, "ceiling", dim->value_ids[rr->dims[d].ceiling]);
         jw_key(c->w, "upcoming");
         jw_arr(c->w);
         for (uint32_t i = 0; i < rr->nupcoming; i++) {
@@ -473,9 +488,9 @@ static void write_dimensions(ctx *c, const aipi_regulation *g,
                 continue;
             jw_item(c->w);
             jw_obj(c->w);
-            jw_kstr(c->w, "value", dim->value_ids[u->value]);
+            jw_kid(c->w, "value", dim->value_ids[u->value]);
             jw_kdate(c->w, "from", u->from);
-            jw_kstr(c->w, "rule", g->rules[u->rule].id);
+            jw_kid(c->w, "rule", g->rules[u->rule].id);
             jw_obj_end(c->w);
         }
         jw_arr_end(c->w);
@@ -512,7 +527,7 @@ static void write_obligation_head(ctx *c, const aipi_regulation *g,
                                   const aipi_obligation *ob)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "id", ob->id);
+    jw_kid(c->w, "id", ob->id);
     jw_kstr(c->w, "title", aipi_text_get(&ob->title, c->lang));
     if (ob->summary.en)
         jw_kstr(c->w, "summary", aipi_text_get(&ob->summary, c->lang));
@@ -556,7 +571,7 @@ static void write_obligations(ctx *c, const aipi_regulation *g,
         jw_str(c->w, status_name(ro->status));
         jw_kstr(c->w, "applies_from", ro->from_str);
         jw_kbool(c->w, "certain", ro->certain);
-        jw_kstr(c->w, "rule", rule_id);
+        jw_kid(c->w, "rule", rule_id);
         write_obligation_tail(c, ob);
     }
     jw_arr_end(c->w);
@@ -566,7 +581,7 @@ static void write_obligations(ctx *c, const aipi_regulation *g,
 static void write_note(ctx *c, const aipi_rule *rule)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "rule", rule->id);
+    jw_kid(c->w, "rule", rule->id);
     jw_kstr(c->w, "text", aipi_text_get(&rule->note, c->lang));
     jw_obj_end(c->w);
 }
@@ -617,10 +632,10 @@ static void write_penalty_regime(ctx *c, const aipi_res_penalty *rp,
 {
     jw_item(c->w);
     jw_obj(c->w);
-    jw_kstr(c->w, "id", p->id);
+    jw_kid(c->w, "id", p->id);
     jw_kstr(c->w, "title", aipi_text_get(&p->title, c->lang));
     write_cite(c, "citation", &p->cite);
-    jw_kstr(c->w, "status", status_name(rp->status));
+    jw_kid(c->w, "status", status_name(rp->status));
     jw_kdate(c->w, "applies_from", rp->from);
     jw_key(c->w, "amount");
     p->has_amount ? jw_num(c->w, p->amount) : jw_null(c->w);
@@ -660,15 +675,26 @@ static void write_penalty(ctx *c, const aipi_regulation *g,
     jw_obj_end(c->w);
 }
 
+/* A regulation's object up to its law version, for version v. */
+static void write_regulation_head(ctx *c, const aipi_regulation *g, uint32_t v)
+{
+    jw_obj(c->w);
+    jw_kid(c->w, "id", g->id);
+    jw_kstr(c->w, "title", aipi_text_get(&g->title, c->lang));
+    jw_kstr(c->w, "jurisdiction", g->jurisdiction);
+    jw_kid(c->w, "law_version", g->versions[v].id);
+}
+
 static void write_regulation(ctx *c, const aipi_res_reg *rr)
 {
     const aipi_regulation *g = &c->kb->regs[rr->reg];
     jw_item(c->w);
-    jw_obj(c->w);
-    jw_kstr(c->w, "id", g->id);
-    jw_kstr(c->w, "title", aipi_text_get(&g->title, c->lang));
-    jw_kstr(c->w, "jurisdiction", g->jurisdiction);
-    jw_kstr(c->w, "law_version", g->versions[rr->version].id);
+    if (c->fr) {
+        put_frag(c->w, &c->fr->reg_head[rr->reg][rr->version]);
+        jw_continue_obj(c->w);
+    } else {
+        write_regulation_head(c, g, rr->version);
+    }
     write_applicability(c, g, rr);
     write_dimensions(c, g, rr);
     write_obligations(c, g, rr);
@@ -688,27 +714,35 @@ static void write_regulation(ctx *c, const aipi_res_reg *rr)
     jw_obj_end(c->w);
 }
 
+/* The provenance of one regulation at version v. */
+static void write_law_version(ctx *c, const aipi_regulation *g, uint32_t v)
+{
+    jw_obj(c->w);
+    jw_kid(c->w, "id", g->id);
+    jw_kid(c->w, "law_version", g->versions[v].id);
+    jw_kstr(c->w, "law_version_title",
+            aipi_text_get(&g->versions[v].title, c->lang));
+    jw_kdate(c->w, "law_version_in_force", g->versions[v].in_force);
+    jw_obj_end(c->w);
+}
+
 static void write_provenance(ctx *c)
 {
     jw_key(c->w, "provenance");
     jw_obj(c->w);
     jw_kstr(c->w, "library_version", AIP_VERSION);
-    jw_kstr(c->w, "knowledge_fingerprint", c->kb->fingerprint);
-    jw_kstr(c->w, "as_of", c->r->as_of_str);
-    jw_kstr(c->w, "lang", c->lang);
+    jw_kid(c->w, "knowledge_fingerprint", c->kb->fingerprint);
+    jw_kid(c->w, "as_of", c->r->as_of_str);
+    jw_kid(c->w, "lang", c->lang);
     jw_key(c->w, "regulations");
     jw_arr(c->w);
     for (uint32_t i = 0; i < c->r->nregs; i++) {
         const aipi_res_reg *rr = &c->r->regs[i];
-        const aipi_regulation *g = &c->kb->regs[rr->reg];
-        const aipi_version *v = &g->versions[rr->version];
         jw_item(c->w);
-        jw_obj(c->w);
-        jw_kstr(c->w, "id", g->id);
-        jw_kstr(c->w, "law_version", v->id);
-        jw_kstr(c->w, "law_version_title", aipi_text_get(&v->title, c->lang));
-        jw_kdate(c->w, "law_version_in_force", v->in_force);
-        jw_obj_end(c->w);
+        if (c->fr)
+            put_frag(c->w, &c->fr->law_version[rr->reg][rr->version]);
+        else
+            write_law_version(c, &c->kb->regs[rr->reg], rr->version);
     }
     jw_arr_end(c->w);
     jw_obj_end(c->w);
@@ -717,7 +751,7 @@ static void write_provenance(ctx *c)
 static void write_missing_head(ctx *c, const aipi_fact *f)
 {
     jw_obj(c->w);
-    jw_kstr(c->w, "id", f->id);
+    jw_kid(c->w, "id", f->id);
     jw_kstr(c->w, "label", aipi_text_get(&f->label, c->lang));
     jw_kstr(c->w, "question", aipi_text_get(&f->question, c->lang));
     jw_key(c->w, "score");
@@ -848,7 +882,7 @@ static int take_frag(aip_kb *kb, jw *w, aipi_frag *f)
     return f->s ? AIP_OK : AIP_ENOMEM;
 }
 
-enum { PER_RULE, PER_OBLIGATION, PER_DIM, PER_DIM_VALUE };
+enum { PER_RULE, PER_OBLIGATION, PER_DIM, PER_DIM_VALUE, PER_VERSION };
 
 /* A [regulation][item] table of fragments. */
 static aipi_frag **frag_table(aip_kb *kb, int per)
@@ -861,6 +895,7 @@ static aipi_frag **frag_table(aip_kb *kb, int per)
         size_t n = per == PER_RULE ? reg->nrules
                  : per == PER_OBLIGATION ? reg->nobligations
                  : per == PER_DIM ? reg->ndims
+                 : per == PER_VERSION ? reg->nversions
                  : (size_t)reg->ndims * AIPI_MAX_VALUES;
         t[g] = aipi_arena_array(&kb->arena, n + 1, sizeof **t);
         if (!t[g])
@@ -900,6 +935,14 @@ static int prerender_regulation(ctx *c, aip_kb *kb, aipi_json_frags *fr,
         write_note(c, &reg->rules[i]);
         rc = take_frag(kb, c->w, &fr->note[g][i]);
     }
+    for (uint32_t v = 0; rc == AIP_OK && v < reg->nversions; v++) {
+        write_regulation_head(c, reg, v);
+        rc = take_frag(kb, c->w, &fr->reg_head[g][v]);
+        if (rc == AIP_OK) {
+            write_law_version(c, reg, v);
+            rc = take_frag(kb, c->w, &fr->law_version[g][v]);
+        }
+    }
     for (uint32_t d = 0; rc == AIP_OK && d < reg->ndims; d++) {
         const aipi_dimension *dim = &reg->dims[d];
         write_dim_head(c, dim);
@@ -923,10 +966,13 @@ static int prerender_language(ctx *c, aip_kb *kb, aipi_json_frags *fr)
     fr->note = frag_table(kb, PER_RULE);
     fr->dim_head = frag_table(kb, PER_DIM);
     fr->dim_value = frag_table(kb, PER_DIM_VALUE);
+    fr->reg_head = frag_table(kb, PER_VERSION);
+    fr->law_version = frag_table(kb, PER_VERSION);
     fr->missing = aipi_arena_array(&kb->arena, kb->nfacts + 1,
                                    sizeof *fr->missing);
     if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->scope || !fr->note
-        || !fr->dim_head || !fr->dim_value || !fr->missing)
+        || !fr->dim_head || !fr->dim_value || !fr->reg_head
+        || !fr->law_version || !fr->missing)
         return AIP_ENOMEM;
     int rc = AIP_OK;
     for (uint32_t g = 0; rc == AIP_OK && g < kb->nregs; g++)

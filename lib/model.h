@@ -224,6 +224,8 @@ typedef struct aipi_json_frags {
     aipi_frag **note;            /* [reg][rule]: {"rule":..,"text":..} */
     aipi_frag **dim_head;        /* [reg][dim]: {"id":..,"title":..,"value": */
     aipi_frag **dim_value;       /* [reg][dim * 64 + v]: "v","label":"..." */
+    aipi_frag **reg_head;        /* [reg][version]: {"id":..,"law_version":".." */
+    aipi_frag **law_version;     /* [reg][version]: provenance {..} */
 } aipi_json_frags;
 
 /* ---- the knowledge base ---------------------------------------------------- */
