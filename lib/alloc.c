@@ -67,18 +67,11 @@ struct aipi_chunk {
     ((sizeof(aipi_chunk) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
 #define CHUNK_MIN 16384u
 
-void aipi_arena_init_sized(aipi_arena *arena, const aip_allocator *alloc,
-                           size_t first_size)
+void aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc)
 {
     arena->alloc = alloc;
     arena->head = NULL;
     arena->next = arena->end = NULL;
-    arena->first_size = first_size;
-}
-
-void aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc)
-{
-    aipi_arena_init_sized(arena, alloc, 0);
 }
 
 void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n)
@@ -90,11 +83,7 @@ void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n)
     if (n == 0)
         n = align;
     if ((size_t)(arena->end - arena->next) < n) {
-        size_t size = arena->head ? CHUNK_MIN : arena->first_size;
-        if (size < CHUNK_MIN)
-            size = CHUNK_MIN;
-        if (size < n)
-            size = n;
+        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
         if (size > SIZE_MAX - CHUNK_HEADER)
             return NULL;
         aipi_chunk *c = aipi_malloc(arena->alloc, CHUNK_HEADER + size);

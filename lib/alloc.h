@@ -32,16 +32,11 @@ typedef struct aipi_arena {
     const aip_allocator *alloc;
     aipi_chunk *head;
     char *next, *end;    /* free space left in head */
-    size_t first_size;   /* usable bytes of the first chunk; 0: the default */
 } aipi_arena;
 
 #define AIPI_ARENA_ALIGN _Alignof(max_align_t)
 
 void  aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc);
-/* The same, with a first chunk of at least `first_size` bytes: one
- * allocation for a caller that knows what it will need (eval.c). */
-void  aipi_arena_init_sized(aipi_arena *arena, const aip_allocator *alloc,
-                            size_t first_size);
 /* A new chunk, then n bytes from it (alloc_raw when the chunk is full). */
 void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n);
 

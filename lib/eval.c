@@ -814,125 +814,15 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     return rc;
 }
 
-/* ---- the size of a result ----------------------------------------------------- */
-
-/* What the arena hands out for n items of `size` bytes: every block is
- * rounded up to the arena's alignment. */
-static size_t block(size_t n, size_t size)
-{
-    return (n * size + AIPI_ARENA_ALIGN - 1) / AIPI_ARENA_ALIGN
-           * AIPI_ARENA_ALIGN;
-}
-
-/* Marks the facts condition c reads (for the penalty variants, which the
- * missing-fact scores walk too); counts the newly marked ones in *n. */
-static void mark_fact(uint8_t *mark, uint32_t f, uint32_t *n)
-{
-    if (f != AIPI_NONE && !mark[f]) {
-        mark[f] = 1;
-        (*n)++;
-    }
-}
-
-static void mark_cond_facts(const aip_kb *kb, uint32_t c, uint8_t *mark,
-                            uint32_t *n)
-{
-    const aipi_cond *cond = &kb->conds[c];
-    if (cond->kind == C_ALL || cond->kind == C_ANY || cond->kind == C_SUM)
-        for (uint32_t i = 0; i < cond->n; i++) {
-            uint32_t x = kb->refs_pool[cond->a + i];
-            if (cond->kind == C_SUM)
-                mark_fact(mark, x, n);
-            else
-                mark_cond_facts(kb, x, mark, n);
-        }
-    else if (cond->kind == C_NOT)
-        mark_cond_facts(kb, cond->a, mark, n);
-    else if (cond->kind == C_KNOWN || cond->kind == C_FACT)
-        mark_fact(mark, cond->a, n);
-}
-
-/* The facts a regulation can list as missing (score_missing): those its
- * rules read, its role fact, its penalties' turnover and variant facts. */
-static uint32_t missing_bound(const aip_kb *kb, const aipi_regulation *reg,
-                              uint8_t *mark)
-{
-    uint32_t n = 0;
-    memset(mark, 0, kb->nfacts);
-    for (uint32_t r = 0; r < reg->nrules; r++)
-        for (uint32_t k = 0; k < reg->rules[r].nfacts; k++)
-            mark_fact(mark, reg->rules[r].facts[k], &n);
-    mark_fact(mark, reg->role_fact, &n);
-    for (uint32_t p = 0; p < reg->npenalties; p++) {
-        mark_fact(mark, reg->penalties[p].turnover_fact, &n);
-        for (uint32_t v = 0; v < reg->penalties[p].nvariants; v++)
-            mark_cond_facts(kb, reg->penalties[p].variants[v].when, mark, &n);
-    }
-    return n;
-}
-
-/* rank_missing for up to n facts: the list, the keys, the sort's
- * scratch (the two sorts together need at most n keys). */
-static size_t ranking_bytes(size_t n)
-{
-    return block(n + 1, sizeof(aipi_res_missing)) + block(n + 1, 8)
-           + 2 * block(n, 8);
-}
-
-/* A regulation's part, for its largest plan (classify_regulation,
- * reserve_lists, emit_obligations, collect_penalties, rank_missing). */
-static size_t regulation_bytes(const aipi_regulation *reg, uint32_t nmissing)
-{
-    uint32_t nrules = 0, nscope = 0, nraise = 0;
-    for (uint32_t v = 0; v < reg->nversions; v++) {
-        const aipi_plan *p = &reg->plans[v];
-        nrules = p->nrules > nrules ? p->nrules : nrules;
-        nscope = p->nscope > nscope ? p->nscope : nscope;
-        nraise = p->nraise > nraise ? p->nraise : nraise;
-    }
-    return block(reg->ndims + 1, sizeof(aipi_dim_state))
-           + block(nrules + 1, 1)
-           + block(reg->nobligations + 1, 1)
-           + block(reg->nobligations + 1, sizeof(uint32_t))
-           + block(reg->npenalties + 1, 1)
-           + 2 * block(nrules + 1, sizeof(aipi_res_rule))
-           + 2 * block(nscope + 1, sizeof(aipi_res_rule))
-           + block(nraise + 1, sizeof(aipi_res_upcoming))
-           + block(reg->nobligations + 1, sizeof(aipi_res_obligation))
-           + block(reg->npenalties + 1, sizeof(aipi_res_penalty))
-           + ranking_bytes(nmissing);
-}
-
-/* Keep in step with the allocations of aip_classify and what it calls:
- * an estimate too small costs a second chunk, never a wrong answer. */
-int aipi_result_size(aip_kb *kb)
-{
-    uint8_t *mark = aipi_calloc(&kb->alloc, kb->nfacts + 1, 1);
-    if (!mark)
-        return AIP_ENOMEM;
-    size_t n = block(1, sizeof(aip_result))
-             + block(kb->nregs + 1, sizeof(aipi_res_reg))
-             + 4 * block(kb->nfacts + 1, sizeof(uint32_t))
-             + block(kb->nfacts + 1, 1)
-             + block(kb->nfacts + 1, sizeof(aipi_value))
-             + block(kb->nconds + 1, 1)
-             + ranking_bytes(kb->nfacts);
-    for (uint32_t r = 0; r < kb->nregs; r++)
-        n += regulation_bytes(&kb->regs[r],
-                              missing_bound(kb, &kb->regs[r], mark));
-    aipi_free(&kb->alloc, mark, kb->nfacts + 1);
-    kb->result_bytes = n;
-    return AIP_OK;
-}
-
 /* ---- a classification ---------------------------------------------------------- */
 
-/* The result lives in its own arena, whose first chunk is sized at load:
- * one allocation per classification in the usual case. */
+/* The result lives in its own arena: one allocation less, and freed with
+ * it. (A first chunk sized at load for the whole classification was
+ * measured slower, not faster: see the README's Performance section.) */
 static aip_result *new_result(aip_kb *kb)
 {
     aipi_arena arena;
-    aipi_arena_init_sized(&arena, &kb->alloc, kb->result_bytes);
+    aipi_arena_init(&arena, &kb->alloc);
     aip_result *res = aipi_arena_alloc(&arena, sizeof *res);
     if (res)
         res->arena = arena;      /* from here on, allocate from res->arena */

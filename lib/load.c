@@ -570,8 +570,6 @@ static int compile_docs(aipi_loader *L, ydoc *docs, size_t ndocs)
     if (rc == AIP_OK)
         rc = aipi_plan_compile(L->kb);
     if (rc == AIP_OK)
-        rc = aipi_result_size(L->kb);
-    if (rc == AIP_OK)
         rc = aipi_json_prerender(L->kb);
     if (rc == AIP_ENOMEM)
         rc = aipi_ld_oom(L, NULL);

@@ -243,16 +243,10 @@ struct aip_kb {
     aipi_cond *conds;
     uint32_t *refs_pool;         /* children of all/any, facts of sums */
     aipi_sweep sweep;            /* the pure nodes as one pass (sweep.h) */
-    size_t result_bytes;         /* a classification's arena, see eval.c */
     aipi_frag *json_fact_key;    /* [fact]: "id": */
     aipi_json_frags json[2];     /* English, French */
     char fingerprint[72];        /* "sha256:" + 64 hex + NUL */
 };
-
-/* Sets kb->result_bytes: what a classification allocates, at most, so
- * that its arena is one allocation (eval.c). Call once the plans are
- * built. AIP_OK or AIP_ENOMEM. */
-int aipi_result_size(aip_kb *kb);
 
 /* Fills kb->json_fact_key and kb->json (json_out.c). AIP_OK or
  * AIP_ENOMEM. */

@@ -9,34 +9,53 @@
 
 /* ---- compiling ------------------------------------------------------------ */
 
-/* Which group a fact test goes to, and its mask. */
-static int classify_leaf(const aip_kb *kb, const aipi_cond *c, uint64_t *mask)
+/* The comparison group of a number or date test. */
+static int comparison(uint8_t op)
 {
-    *mask = 0;
+    switch (op) {
+    case OP_EQ:  return CMP_EQ;
+    case OP_NE:  return CMP_NE;
+    case OP_GT:  return CMP_GT;
+    case OP_GTE: return CMP_GTE;
+    case OP_LT:  return CMP_LT;
+    default:     return CMP_LTE;     /* the loader allows no other */
+    }
+}
+
+/* Which group a fact test goes to, and its literal in that group's form. */
+static int classify_leaf(const aip_kb *kb, const aipi_cond *c, aipi_leaf *l)
+{
+    l->lit.mask = 0;
     if (c->kind == C_KNOWN)
         return LEAF_KNOWN;
     if (c->kind != C_FACT)
         return LEAF_OTHER;
     switch (kb->facts[c->a].type) {
     case FT_BOOL:
-        *mask = (uint64_t)((c->lit.b != 0) == (c->op == OP_EQ));
+        l->lit.mask = (uint64_t)((c->lit.b != 0) == (c->op == OP_EQ));
         return LEAF_BOOL;
     case FT_ENUM:
         if (c->op == OP_IN)
-            *mask = c->lit.set;
+            l->lit.mask = c->lit.set;
         else if (c->op == OP_EQ)
-            *mask = UINT64_C(1) << c->lit.e;
+            l->lit.mask = UINT64_C(1) << c->lit.e;
         else
-            *mask = ~(UINT64_C(1) << c->lit.e);
+            l->lit.mask = ~(UINT64_C(1) << c->lit.e);
         return LEAF_ENUM;
     case FT_SET:
         if (c->op == OP_CONTAINS_ALL) {
-            *mask = c->lit.set;
+            l->lit.mask = c->lit.set;
             return LEAF_SET_ALL;
         }
-        *mask = c->op == OP_CONTAINS_ANY ? c->lit.set
-                                         : UINT64_C(1) << c->lit.e;
+        l->lit.mask = c->op == OP_CONTAINS_ANY ? c->lit.set
+                                               : UINT64_C(1) << c->lit.e;
         return LEAF_SET_ANY;
+    case FT_NUMBER:
+        l->lit.num = c->lit.num;
+        return LEAF_NUM + comparison(c->op);
+    case FT_DATE:
+        l->lit.date = c->lit.date;
+        return LEAF_DATE + comparison(c->op);
     default:
         return LEAF_OTHER;
     }
@@ -134,13 +153,13 @@ static uint32_t assign_levels(const aip_kb *kb, const uint8_t *pure,
 static void count_parts(const aip_kb *kb, aipi_sweep *s, builder *B,
                         uint32_t *nimpure)
 {
-    uint64_t mask;
+    aipi_leaf leaf;
     *nimpure = 0;
     for (uint32_t i = 0; i < kb->nconds; i++) {
         const aipi_cond *c = &kb->conds[i];
         if (!is_inner(c)) {
             if (s->pure[i])
-                s->nleaves[classify_leaf(kb, c, &mask)]++;
+                s->nleaves[classify_leaf(kb, c, &leaf)]++;
             continue;
         }
         uint32_t npure = pure_children(kb, s->pure, c);
@@ -218,12 +237,11 @@ static void emit_inner(const aip_kb *kb, aipi_sweep *s, builder *B,
 
 static void emit_leaf(const aip_kb *kb, aipi_sweep *s, uint32_t i)
 {
-    uint64_t mask;
-    int k = classify_leaf(kb, &kb->conds[i], &mask);
-    aipi_leaf *l = &s->leaves[k][s->nleaves[k]++];
-    l->node = i;
-    l->fact = kb->conds[i].a;
-    l->mask = mask;
+    aipi_leaf leaf;
+    int k = classify_leaf(kb, &kb->conds[i], &leaf);
+    leaf.node = i;
+    leaf.fact = kb->conds[i].a;
+    s->leaves[k][s->nleaves[k]++] = leaf;
 }
 
 static int build(aip_kb *kb, aipi_sweep *s, builder *B)
@@ -331,22 +349,37 @@ void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
 
     for (l = s->leaves[LEAF_BOOL], i = 0; i < s->nleaves[LEAF_BOOL]; i++, l++)
         pv[l->node] = known[l->fact] ? pv_of((uint64_t)(v[l->fact].b != 0)
-                                             == l->mask)
+                                             == l->lit.mask)
                                      : AIPI_PV_UNKNOWN;
     for (l = s->leaves[LEAF_ENUM], i = 0; i < s->nleaves[LEAF_ENUM]; i++, l++)
-        pv[l->node] = known[l->fact] ? pv_of((l->mask >> v[l->fact].e) & 1)
+        pv[l->node] = known[l->fact] ? pv_of((l->lit.mask >> v[l->fact].e) & 1)
                                      : AIPI_PV_UNKNOWN;
     for (l = s->leaves[LEAF_SET_ANY], i = 0; i < s->nleaves[LEAF_SET_ANY];
          i++, l++)
-        pv[l->node] = known[l->fact] ? pv_of((v[l->fact].set & l->mask) != 0)
-                                     : AIPI_PV_UNKNOWN;
+        pv[l->node] = known[l->fact]
+                          ? pv_of((v[l->fact].set & l->lit.mask) != 0)
+                          : AIPI_PV_UNKNOWN;
     for (l = s->leaves[LEAF_SET_ALL], i = 0; i < s->nleaves[LEAF_SET_ALL];
          i++, l++)
         pv[l->node] = known[l->fact]
-                          ? pv_of((v[l->fact].set & l->mask) == l->mask)
+                          ? pv_of((v[l->fact].set & l->lit.mask) == l->lit.mask)
                           : AIPI_PV_UNKNOWN;
     for (l = s->leaves[LEAF_KNOWN], i = 0; i < s->nleaves[LEAF_KNOWN]; i++, l++)
         pv[l->node] = pv_of(known[l->fact]);
+    /* Numbers and dates: one loop per comparison, the operator a constant. */
+#define COMPARE(kind, field, cmp)                                            \
+    for (l = s->leaves[kind], i = 0; i < s->nleaves[kind]; i++, l++)         \
+        pv[l->node] = known[l->fact]                                         \
+                          ? pv_of(v[l->fact].field cmp l->lit.field)         \
+                          : AIPI_PV_UNKNOWN;
+#define COMPARISONS(first, field)                                            \
+    COMPARE(first + CMP_EQ, field, ==) COMPARE(first + CMP_NE, field, !=)    \
+    COMPARE(first + CMP_GT, field, >)  COMPARE(first + CMP_GTE, field, >=)   \
+    COMPARE(first + CMP_LT, field, <)  COMPARE(first + CMP_LTE, field, <=)
+    COMPARISONS(LEAF_NUM, num)
+    COMPARISONS(LEAF_DATE, date)
+#undef COMPARISONS
+#undef COMPARE
     for (l = s->leaves[LEAF_OTHER], i = 0; i < s->nleaves[LEAF_OTHER]; i++, l++)
         pv[l->node] = aipi_pv_from_tv[aipi_eval_cond(kb, q, l->node, NULL)];
 

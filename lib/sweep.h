@@ -20,10 +20,14 @@
 #include <stdint.h>
 
 #include "aipolicy.h"
+#include "date.h"
 
 #define AIPI_PV_TRUE 1u
 #define AIPI_PV_FALSE 2u
 #define AIPI_PV_UNKNOWN 3u
+
+/* Comparisons of a number or date fact with a literal, one loop each. */
+enum { CMP_EQ, CMP_NE, CMP_GT, CMP_GTE, CMP_LT, CMP_LTE, AIPI_NCMP };
 
 /* Kinds of fact test, one loop each. */
 enum {
@@ -32,13 +36,19 @@ enum {
     LEAF_SET_ANY,   /* value & mask != 0 (contains, folded contains-any) */
     LEAF_SET_ALL,   /* value & mask == mask (folded contains-all) */
     LEAF_KNOWN,     /* the fact is given */
-    LEAF_OTHER,     /* numbers, dates, sums: the general evaluator */
+    LEAF_NUM,       /* LEAF_NUM + CMP_*: value <op> lit.num */
+    LEAF_DATE = LEAF_NUM + AIPI_NCMP,   /* + CMP_*: value <op> lit.date */
+    LEAF_OTHER = LEAF_DATE + AIPI_NCMP, /* sums: the general evaluator */
     LEAF_KINDS
 };
 
 typedef struct aipi_leaf {
     uint32_t node, fact;
-    uint64_t mask;
+    union {
+        uint64_t mask;
+        double num;
+        aipi_date date;
+    } lit;
 } aipi_leaf;
 
 /* The all/any/not nodes are compiled into `code`, a stream of groups. A
