@@ -302,8 +302,9 @@ static void evaluate_raisers(reg_eval *E)
 
 /* The nodes above a dimension test in the conditions of the other rules,
  * now that the dimensions are final (plan.h): the distinct dimension
- * tests, then each inner node in place of the partial value the sweep
- * left, children first. */
+ * tests, then each rule's nodes in place of the partial values the sweep
+ * left, children first; none when the rule's pure children already
+ * decide it (a false child under all, a true one under any). */
 static void finish_impure(reg_eval *E)
 {
     const aipi_plan *plan = E->plan;
@@ -316,15 +317,29 @@ static void finish_impure(reg_eval *E)
     }
     const uint32_t *p = plan->impure, *end = p + plan->nimpure;
     while (p < end) {
-        uint32_t node = p[0], op = p[1], n = p[2];
-        unsigned a = (unsigned)pv[node] >> 2, o = pv[node] & 3u;
-        for (uint32_t k = 0; k < n; k++) {
-            unsigned x = pv[p[3 + k]];
-            a &= x;
-            o |= x;
+        uint32_t root = p[0], root_op = p[1];
+        const uint32_t *next = p + 3 + p[2];
+        unsigned pure_and = (unsigned)pv[root] >> 2;
+        if (root_op == AIPI_OP_ALL && !(pure_and & AIPI_PV_TRUE)) {
+            pv[root] = AIPI_PV_FALSE;
+            p = next;
+            continue;
         }
-        pv[node] = (uint8_t)aipi_pv_combine(op, a, o);
-        p += 3 + n;
+        if (root_op == AIPI_OP_ANY && !(pure_and & AIPI_PV_FALSE)) {
+            pv[root] = AIPI_PV_TRUE;
+            p = next;
+            continue;
+        }
+        for (p += 3; p < next; p += 3 + p[2]) {
+            uint32_t node = p[0], op = p[1], n = p[2];
+            unsigned a = (unsigned)pv[node] >> 2, o = pv[node] & 3u;
+            for (uint32_t k = 0; k < n; k++) {
+                unsigned x = pv[p[3 + k]];
+                a &= x;
+                o |= x;
+            }
+            pv[node] = (uint8_t)aipi_pv_combine(op, a, o);
+        }
     }
 }
 

@@ -114,10 +114,19 @@ static void walk_impure(impure_builder *B, aipi_plan *p)
         uint32_t c = p->rules[j].when;
         if (p->rules[j].raises || B->kb->sweep.pure[c])
             continue;
-        if (B->kb->conds[c].kind == C_DIM)
+        if (B->kb->conds[c].kind == C_DIM) {
             p->rules[j].when = dim_test(B, c);
-        else
-            add_impure(B, c);
+            continue;
+        }
+        uint32_t *head = B->words ? &B->words[B->nwords] : NULL;
+        B->nwords += 3;
+        uint32_t start = B->nwords;
+        add_impure(B, c);
+        if (head) {
+            head[0] = c;
+            head[1] = B->kb->conds[c].kind;
+            head[2] = B->nwords - start;
+        }
     }
 }
 

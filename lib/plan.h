@@ -54,12 +54,13 @@ typedef struct aipi_plan {
     /* The nodes above a dimension test in the conditions of the rules
      * that raise nothing: the rule pass finishes them in place once the
      * raisers have fixed the dimensions (eval.c). First the distinct
-     * dimension tests, one node standing for all equal ones; then the
-     * inner nodes, children before parents, as {node, op (sweep.h), n,
-     * impure child * n}, a child that is a dimension test being named by
-     * the node that stands for it. Such nodes are never shared
-     * (load_cond.c does not share dimension tests), so each is finished
-     * once. */
+     * dimension tests, one node standing for all equal ones; then per
+     * rule {root node, op, words} and its inner nodes, children before
+     * parents, as {node, op (sweep.h), n, impure child * n}, a child that
+     * is a dimension test being named by the node that stands for it (the
+     * rule pass skips the words when the root's pure children decide it).
+     * Such nodes are never shared (load_cond.c does not share dimension
+     * tests), so each is finished once. */
     uint32_t ndimtests;
     uint32_t *dimtests;
     uint32_t nimpure;            /* words */

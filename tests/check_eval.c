@@ -401,6 +401,56 @@ START_TEST(unknown_dimension_accessors)
 }
 END_TEST
 
+/* Value of a rule of dim-readers.yaml, read from its obligation. */
+static char reader_tv(const aip_result *r, const char *ob)
+{
+    long i = ob_index(r, 0, ob);
+    if (i < 0)
+        return 'F';
+    return aip_result_obligation_certain(r, 0, (size_t)i) == 1 ? 'T' : 'U';
+}
+
+static const struct {
+    const char *facts;
+    char bare, bare_dup, all, any, nested, not_l2;
+} reader_cases[] = {
+    /* level in [l0, l2]: every reader unknown */
+    { "", 'U', 'U', 'U', 'U', 'U', 'U' },
+    /* [l1, l1]; gate false decides r-all before its dimension test */
+    { "  up1: true\n  up2: false\n  gate: false\n",
+      'T', 'T', 'F', 'F', 'T', 'T' },
+    /* [l2, l2]; gate true decides r-any */
+    { "  up1: false\n  up2: true\n  gate: true\n",
+      'T', 'T', 'T', 'T', 'T', 'F' },
+    /* [l0, l0], gate unknown */
+    { "  up1: false\n  up2: false\n", 'F', 'F', 'F', 'T', 'F', 'T' },
+    /* [l0, l1] */
+    { "  up2: false\n  gate: true\n", 'U', 'U', 'F', 'T', 'F', 'T' },
+};
+
+START_TEST(dimension_readers)
+{
+    aip_kb *kb = load("tests/fixtures/eval/dim-readers.yaml", NULL);
+    aip_result *r = run(kb, reader_cases[_i].facts, NULL);
+    const struct {
+        const char *ob;
+        char want;
+    } probes[] = { { "ob-bare", reader_cases[_i].bare },
+                   { "ob-bare-dup", reader_cases[_i].bare_dup },
+                   { "ob-all", reader_cases[_i].all },
+                   { "ob-any", reader_cases[_i].any },
+                   { "ob-nested", reader_cases[_i].nested },
+                   { "ob-not", reader_cases[_i].not_l2 } };
+    for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+        char got = reader_tv(r, probes[k].ob);
+        ck_assert_msg(got == probes[k].want, "case %d: %s is %c, expected %c",
+                      _i, probes[k].ob, got, probes[k].want);
+    }
+    aip_result_free(r);
+    aip_kb_release(kb);
+}
+END_TEST
+
 /* ======================================================================== */
 /* missing facts                                                              */
 /* ======================================================================== */
@@ -1159,6 +1209,8 @@ static Suite *eval_suite(void)
     tcase_add_loop_test(tc, dimension_conditions, 0,
                         (int)(sizeof dim_cases / sizeof dim_cases[0]));
     tcase_add_test(tc, unknown_dimension_accessors);
+    tcase_add_loop_test(tc, dimension_readers, 0,
+                        (int)(sizeof reader_cases / sizeof reader_cases[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("missing");
