@@ -166,8 +166,18 @@ static JW_INLINE void jw_id(jw *w, const char *s)
     aipi_sb_putc(&w->sb, '"');
 }
 
-static void jw_bool(jw *w, int b)    { aipi_sb_puts(&w->sb, b ? "true" : "false"); }
-static void jw_null(jw *w)           { aipi_sb_puts(&w->sb, "null"); }
+static JW_INLINE void jw_bool(jw *w, int b)
+{
+    if (b)
+        aipi_sb_append(&w->sb, "true", 4);
+    else
+        aipi_sb_append(&w->sb, "false", 5);
+}
+
+static JW_INLINE void jw_null(jw *w)
+{
+    aipi_sb_append(&w->sb, "null", 4);
+}
 
 /* Digits of u, with a minus sign when `negative`. */
 static void jw_whole(jw *w, uint64_t u, int negative)
@@ -332,14 +342,18 @@ static const char *status_name(uint8_t status)
     return status == AIP_IN_FORCE ? "in_force" : "upcoming";
 }
 
+/* "in_force","applies_from":"YYYY-MM-DD" (or "upcoming"...) as one
+ * append: it follows every rule and obligation. */
 static void write_status_date(ctx *c, uint8_t status, const char *from)
 {
-    if (status == AIP_IN_FORCE)
-        PUT_LIT(c->w, "\"in_force\",\"applies_from\":\"");
-    else
-        PUT_LIT(c->w, "\"upcoming\",\"applies_from\":\"");
-    aipi_sb_append(&c->w->sb, from, 10);
-    aipi_sb_putc(&c->w->sb, '"');
+    static const char in_force[] = "\"in_force\",\"applies_from\":\"";
+    static const char upcoming[] = "\"upcoming\",\"applies_from\":\"";
+    char buf[sizeof in_force + 11];
+    memcpy(buf, status == AIP_IN_FORCE ? in_force : upcoming,
+           sizeof in_force - 1);
+    memcpy(buf + sizeof in_force - 1, from, 10);
+    buf[sizeof in_force + 9] = '"';
+    aipi_sb_append(&c->w->sb, buf, sizeof buf - 1);
 }
 
 /* write_rule_ref from the pre-rendered head (compact output). */
@@ -627,20 +641,43 @@ static const char *combine_name(aipi_combine k)
     return k == COMBINE_LOWER ? "lower" : k == COMBINE_HIGHER ? "higher" : NULL;
 }
 
-static void write_penalty_regime(ctx *c, const aipi_res_penalty *rp,
-                                 const aipi_penalty *p)
+/* A penalty regime up to its status value, and its amounts: the parts
+ * that depend on the knowledge only. */
+static void write_penalty_head(ctx *c, const aipi_penalty *p)
 {
-    jw_item(c->w);
     jw_obj(c->w);
     jw_kid(c->w, "id", p->id);
     jw_kstr(c->w, "title", aipi_text_get(&p->title, c->lang));
     write_cite(c, "citation", &p->cite);
-    jw_kid(c->w, "status", status_name(rp->status));
-    jw_kdate(c->w, "applies_from", rp->from);
+    jw_key(c->w, "status");
+}
+
+static void write_penalty_amounts(ctx *c, const aipi_penalty *p)
+{
     jw_key(c->w, "amount");
     p->has_amount ? jw_num(c->w, p->amount) : jw_null(c->w);
     jw_key(c->w, "turnover_percent");
     p->has_percent ? jw_num(c->w, p->percent) : jw_null(c->w);
+}
+
+static void write_penalty_regime(ctx *c, uint32_t reg,
+                                 const aipi_res_penalty *rp,
+                                 const aipi_penalty *p)
+{
+    jw_item(c->w);
+    if (c->fr) {
+        char from[11];
+        aipi_date_format(rp->from, from);
+        put_frag(c->w, &c->fr->pen_head[reg][rp->penalty]);
+        write_status_date(c, rp->status, from);
+        put_frag(c->w, &c->fr->pen_amounts[reg][rp->penalty]);
+        jw_continue_obj(c->w);
+    } else {
+        write_penalty_head(c, p);
+        jw_id(c->w, status_name(rp->status));
+        jw_kdate(c->w, "applies_from", rp->from);
+        write_penalty_amounts(c, p);
+    }
     jw_kstr(c->w, "combine", combine_name(rp->combine));
     if (rp->variant != AIPI_NONE)
         write_cite(c, "variant_citation", &p->variants[rp->variant].cite);
@@ -669,7 +706,7 @@ static void write_penalty(ctx *c, const aipi_regulation *g,
     jw_key(c->w, "regimes");
     jw_arr(c->w);
     for (uint32_t i = 0; i < rr->npenalties; i++)
-        write_penalty_regime(c, &rr->penalties[i],
+        write_penalty_regime(c, rr->reg, &rr->penalties[i],
                              &g->penalties[rr->penalties[i].penalty]);
     jw_arr_end(c->w);
     jw_obj_end(c->w);
@@ -882,7 +919,8 @@ static int take_frag(aip_kb *kb, jw *w, aipi_frag *f)
     return f->s ? AIP_OK : AIP_ENOMEM;
 }
 
-enum { PER_RULE, PER_OBLIGATION, PER_DIM, PER_DIM_VALUE, PER_VERSION };
+enum { PER_RULE, PER_OBLIGATION, PER_DIM, PER_DIM_VALUE, PER_VERSION,
+       PER_PENALTY };
 
 /* A [regulation][item] table of fragments. */
 static aipi_frag **frag_table(aip_kb *kb, int per)
@@ -896,6 +934,7 @@ static aipi_frag **frag_table(aip_kb *kb, int per)
                  : per == PER_OBLIGATION ? reg->nobligations
                  : per == PER_DIM ? reg->ndims
                  : per == PER_VERSION ? reg->nversions
+                 : per == PER_PENALTY ? reg->npenalties
                  : (size_t)reg->ndims * AIPI_MAX_VALUES;
         t[g] = aipi_arena_array(&kb->arena, n + 1, sizeof **t);
         if (!t[g])
@@ -935,6 +974,15 @@ static int prerender_regulation(ctx *c, aip_kb *kb, aipi_json_frags *fr,
         write_note(c, &reg->rules[i]);
         rc = take_frag(kb, c->w, &fr->note[g][i]);
     }
+    for (uint32_t p = 0; rc == AIP_OK && p < reg->npenalties; p++) {
+        write_penalty_head(c, &reg->penalties[p]);
+        rc = take_frag(kb, c->w, &fr->pen_head[g][p]);
+        if (rc != AIP_OK)
+            break;
+        jw_continue_obj(c->w);
+        write_penalty_amounts(c, &reg->penalties[p]);
+        rc = take_frag(kb, c->w, &fr->pen_amounts[g][p]);
+    }
     for (uint32_t v = 0; rc == AIP_OK && v < reg->nversions; v++) {
         write_regulation_head(c, reg, v);
         rc = take_frag(kb, c->w, &fr->reg_head[g][v]);
@@ -968,11 +1016,14 @@ static int prerender_language(ctx *c, aip_kb *kb, aipi_json_frags *fr)
     fr->dim_value = frag_table(kb, PER_DIM_VALUE);
     fr->reg_head = frag_table(kb, PER_VERSION);
     fr->law_version = frag_table(kb, PER_VERSION);
+    fr->pen_head = frag_table(kb, PER_PENALTY);
+    fr->pen_amounts = frag_table(kb, PER_PENALTY);
     fr->missing = aipi_arena_array(&kb->arena, kb->nfacts + 1,
                                    sizeof *fr->missing);
     if (!fr->rule || !fr->ob_head || !fr->ob_tail || !fr->scope || !fr->note
         || !fr->dim_head || !fr->dim_value || !fr->reg_head
-        || !fr->law_version || !fr->missing)
+        || !fr->law_version || !fr->pen_head || !fr->pen_amounts
+        || !fr->missing)
         return AIP_ENOMEM;
     int rc = AIP_OK;
     for (uint32_t g = 0; rc == AIP_OK && g < kb->nregs; g++)

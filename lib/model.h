@@ -226,6 +226,8 @@ typedef struct aipi_json_frags {
     aipi_frag **dim_value;       /* [reg][dim * 64 + v]: "v","label":"..." */
     aipi_frag **reg_head;        /* [reg][version]: {"id":..,"law_version":".." */
     aipi_frag **law_version;     /* [reg][version]: provenance {..} */
+    aipi_frag **pen_head;        /* [reg][penalty]: {"id":..,"status": */
+    aipi_frag **pen_amounts;     /* [reg][penalty]: ,"amount":..,"turnover_percent":.. */
 } aipi_json_frags;
 
 /* ---- the knowledge base ---------------------------------------------------- */
