@@ -298,6 +298,14 @@ static inline uint8_t pv_of(int holds)
     return holds ? AIPI_PV_TRUE : AIPI_PV_FALSE;
 }
 
+/* A test's value: unknown when the fact is not given (known 0), else
+ * true or false as `holds` (both 0 or 1), without a branch: which facts
+ * are given varies from leaf to leaf, so a branch would be mispredicted. */
+static inline uint8_t pv_if_known(unsigned known, unsigned holds)
+{
+    return (uint8_t)(AIPI_PV_UNKNOWN - known - (known & holds));
+}
+
 const uint8_t aipi_pv_from_tv[3] = {
     [TV_FALSE] = AIPI_PV_FALSE, [TV_TRUE] = AIPI_PV_TRUE,
     [TV_UNKNOWN] = AIPI_PV_UNKNOWN
@@ -347,39 +355,33 @@ void aipi_sweep_run(const aip_kb *kb, const aip_query *q, uint8_t *pv)
     const aipi_leaf *l;
     uint32_t i;
 
-    for (l = s->leaves[LEAF_BOOL], i = 0; i < s->nleaves[LEAF_BOOL]; i++, l++)
-        pv[l->node] = known[l->fact] ? pv_of((uint64_t)(v[l->fact].b != 0)
-                                             == l->lit.mask)
-                                     : AIPI_PV_UNKNOWN;
-    for (l = s->leaves[LEAF_ENUM], i = 0; i < s->nleaves[LEAF_ENUM]; i++, l++)
-        pv[l->node] = known[l->fact] ? pv_of((l->lit.mask >> v[l->fact].e) & 1)
-                                     : AIPI_PV_UNKNOWN;
-    for (l = s->leaves[LEAF_SET_ANY], i = 0; i < s->nleaves[LEAF_SET_ANY];
+    /* One loop per kind of test, its bound in a local: the stores into pv
+     * could otherwise alias it. Facts not given hold zeros (query.c), so
+     * every test reads defined values and pv_if_known needs no branch. */
+#define LEAVES(kind, holds)                                                  \
+    for (l = s->leaves[kind], i = 0, n = s->nleaves[kind]; i < n; i++, l++)  \
+        pv[l->node] = pv_if_known(known[l->fact], (holds));
+    uint32_t n;
+    LEAVES(LEAF_BOOL, (uint64_t)(v[l->fact].b != 0) == l->lit.mask)
+    LEAVES(LEAF_ENUM, (l->lit.mask >> v[l->fact].e) & 1)
+    LEAVES(LEAF_SET_ANY, (v[l->fact].set & l->lit.mask) != 0)
+    LEAVES(LEAF_SET_ALL, (v[l->fact].set & l->lit.mask) == l->lit.mask)
+    LEAVES(LEAF_NUM + CMP_EQ, v[l->fact].num == l->lit.num)
+    LEAVES(LEAF_NUM + CMP_NE, v[l->fact].num != l->lit.num)
+    LEAVES(LEAF_NUM + CMP_GT, v[l->fact].num > l->lit.num)
+    LEAVES(LEAF_NUM + CMP_GTE, v[l->fact].num >= l->lit.num)
+    LEAVES(LEAF_NUM + CMP_LT, v[l->fact].num < l->lit.num)
+    LEAVES(LEAF_NUM + CMP_LTE, v[l->fact].num <= l->lit.num)
+    LEAVES(LEAF_DATE + CMP_EQ, v[l->fact].date == l->lit.date)
+    LEAVES(LEAF_DATE + CMP_NE, v[l->fact].date != l->lit.date)
+    LEAVES(LEAF_DATE + CMP_GT, v[l->fact].date > l->lit.date)
+    LEAVES(LEAF_DATE + CMP_GTE, v[l->fact].date >= l->lit.date)
+    LEAVES(LEAF_DATE + CMP_LT, v[l->fact].date < l->lit.date)
+    LEAVES(LEAF_DATE + CMP_LTE, v[l->fact].date <= l->lit.date)
+#undef LEAVES
+    for (l = s->leaves[LEAF_KNOWN], i = 0, n = s->nleaves[LEAF_KNOWN]; i < n;
          i++, l++)
-        pv[l->node] = known[l->fact]
-                          ? pv_of((v[l->fact].set & l->lit.mask) != 0)
-                          : AIPI_PV_UNKNOWN;
-    for (l = s->leaves[LEAF_SET_ALL], i = 0; i < s->nleaves[LEAF_SET_ALL];
-         i++, l++)
-        pv[l->node] = known[l->fact]
-                          ? pv_of((v[l->fact].set & l->lit.mask) == l->lit.mask)
-                          : AIPI_PV_UNKNOWN;
-    for (l = s->leaves[LEAF_KNOWN], i = 0; i < s->nleaves[LEAF_KNOWN]; i++, l++)
         pv[l->node] = pv_of(known[l->fact]);
-    /* Numbers and dates: one loop per comparison, the operator a constant. */
-#define COMPARE(kind, field, cmp)                                            \
-    for (l = s->leaves[kind], i = 0; i < s->nleaves[kind]; i++, l++)         \
-        pv[l->node] = known[l->fact]                                         \
-                          ? pv_of(v[l->fact].field cmp l->lit.field)         \
-                          : AIPI_PV_UNKNOWN;
-#define COMPARISONS(first, field)                                            \
-    COMPARE(first + CMP_EQ, field, ==) COMPARE(first + CMP_NE, field, !=)    \
-    COMPARE(first + CMP_GT, field, >)  COMPARE(first + CMP_GTE, field, >=)   \
-    COMPARE(first + CMP_LT, field, <)  COMPARE(first + CMP_LTE, field, <=)
-    COMPARISONS(LEAF_NUM, num)
-    COMPARISONS(LEAF_DATE, date)
-#undef COMPARISONS
-#undef COMPARE
     for (l = s->leaves[LEAF_OTHER], i = 0; i < s->nleaves[LEAF_OTHER]; i++, l++)
         pv[l->node] = aipi_pv_from_tv[aipi_eval_cond(kb, q, l->node, NULL)];
 
