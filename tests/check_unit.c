@@ -437,6 +437,67 @@ START_TEST(strbuf_failure_is_sticky)
 }
 END_TEST
 
+/* A piece of the buffer copied further on, while the buffer grows (the
+ * source moves with it) and after a failure (nothing happens). */
+START_TEST(strbuf_append_own)
+{
+    test_alloc ta;
+    test_alloc_init(&ta);
+    aipi_strbuf sb;
+    aipi_sb_init(&sb, &ta.hook);
+    aipi_sb_puts(&sb, "<abc>");
+    for (int i = 0; i < 2000; i++)           /* 10 KB: several growths */
+        aipi_sb_append_own(&sb, 1, 3);
+    ck_assert_int_eq(sb.failed, 0);
+    ck_assert_uint_eq(sb.len, 5 + 3 * 2000);
+    for (int i = 0; i < 2000; i++)
+        ck_assert_int_eq(memcmp(sb.data + 5 + 3 * i, "abc", 3), 0);
+    size_t len = sb.len;
+    test_alloc_fail_after(&ta, 0, 0);
+    aipi_sb_append_own(&sb, 0, sb.cap);      /* cannot fit: fails */
+    ck_assert_int_eq(sb.failed, 1);
+    aipi_sb_append_own(&sb, 1, 3);           /* sticky */
+    ck_assert_uint_eq(sb.len, len);
+    aipi_sb_free(&sb);
+    ck_assert_uint_eq(ta.live_bytes, 0);
+    ck_assert_uint_eq(ta.mismatches, 0);
+}
+END_TEST
+
+/* The inline path of the arena: zero bytes still give distinct aligned
+ * pointers, sizes that would wrap are refused without allocating. */
+START_TEST(arena_raw_edges)
+{
+    test_alloc ta;
+    test_alloc_init(&ta);
+    aipi_arena a;
+    aipi_arena_init(&a, &ta.hook);
+    char *p = aipi_arena_alloc_raw(&a, 0), *q = aipi_arena_alloc_raw(&a, 0);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_ptr_ne(p, q);
+    ck_assert_uint_eq((uintptr_t)q % _Alignof(max_align_t), 0);
+    size_t blocks = ta.live_blocks;
+    ck_assert_ptr_null(aipi_arena_alloc_raw(&a, SIZE_MAX));
+    ck_assert_ptr_null(aipi_arena_alloc_raw(&a, SIZE_MAX - 3));
+    ck_assert_ptr_null(aipi_arena_alloc_raw(&a, SIZE_MAX / 2 + 1));
+    ck_assert_uint_eq(ta.live_blocks, blocks);
+    /* filling chunks one small block at a time: every block distinct */
+    char *prev = q;
+    for (int i = 0; i < 5000; i++) {
+        char *r = aipi_arena_alloc_raw(&a, 24);
+        ck_assert_ptr_nonnull(r);
+        ck_assert_uint_eq((uintptr_t)r % _Alignof(max_align_t), 0);
+        ck_assert_ptr_ne(r, prev);
+        memset(r, 7, 24);
+        prev = r;
+    }
+    ck_assert_uint_gt(ta.live_blocks, blocks);
+    aipi_arena_free(&a);
+    ck_assert_uint_eq(ta.live_bytes, 0);
+}
+END_TEST
+
 START_TEST(arena_alloc)
 {
     test_alloc ta;
@@ -1304,6 +1365,8 @@ static Suite *unit_suite(void)
     tcase_add_test(tc, strbuf_printf);
     tcase_add_test(tc, strbuf_empty_finish);
     tcase_add_test(tc, strbuf_failure_is_sticky);
+    tcase_add_test(tc, strbuf_append_own);
+    tcase_add_test(tc, arena_raw_edges);
     tcase_add_test(tc, arena_alloc);
     tcase_add_test(tc, arena_failure_keeps_arena_usable);
     tcase_add_test(tc, owned_string_custom_allocator);
