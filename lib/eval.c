@@ -267,6 +267,7 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     uint32_t *ob_trigger;        /* per obligation: the trigger that set it */
     uint32_t nob;                /* obligations with a state */
+    uint64_t *ob_set;            /* the same as a bit set, for emit_obligations */
     uint8_t *engaged;            /* per penalty: engaged by a true rule */
     uint8_t *pv;                 /* the query's sweep (sweep.h) */
     score_set *scores;           /* this regulation's missing-fact scores */
@@ -388,6 +389,7 @@ static void trigger_obligations(reg_eval *E, const aipi_plan_rule *pr,
         if (state > now
             || (state == now && tr->from < all[E->ob_trigger[o]].from)) {
             E->nob += now == 0;
+            E->ob_set[o / 64] |= UINT64_C(1) << (o % 64);
             E->ob_state[o] = state;
             E->ob_trigger[o] = k;
         }
@@ -504,9 +506,36 @@ static int walk_rules(reg_eval *E)
     return AIP_OK;
 }
 
+/* Index of the lowest bit set in w (w != 0). */
+static inline uint32_t lowest_bit(uint64_t w)
+{
+#if defined(__GNUC__)
+    return (uint32_t)__builtin_ctzll(w);
+#else
+    uint32_t i = 0;
+    while (!((w >> i) & 1))
+        i++;
+    return i;
+#endif
+}
+
+static void emit_obligation(reg_eval *E, uint32_t o)
+{
+    aipi_res_reg *out = E->out;
+    const aipi_trigger *tr = &E->plan->triggers[E->ob_trigger[o]];
+    aipi_res_obligation *ro = &out->obligations[out->nobligations++];
+    ro->obligation = o;
+    ro->from = tr->from;
+    ro->from_str = tr->from_str;
+    ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
+    ro->certain = E->ob_state[o] == 2 && out->applicability == AIP_APPLIES;
+    ro->rule = tr->rule;
+}
+
+/* The obligations with a state, in obligation order: the bit set visits
+ * those only, not every obligation of the regulation. */
 static int emit_obligations(reg_eval *E)
 {
-    const aipi_regulation *reg = E->reg;
     aipi_res_reg *out = E->out;
     if (out->applicability == AIP_DOES_NOT_APPLY)
         return AIP_OK;
@@ -514,19 +543,10 @@ static int emit_obligations(reg_eval *E)
                                             sizeof *out->obligations);
     if (!out->obligations)
         return AIP_ENOMEM;
-    for (uint32_t o = 0; o < reg->nobligations; o++) {
-        if (!E->ob_state[o])
-            continue;
-        const aipi_trigger *tr = &E->plan->triggers[E->ob_trigger[o]];
-        aipi_res_obligation *ro = &out->obligations[out->nobligations++];
-        ro->obligation = o;
-        ro->from = tr->from;
-        ro->from_str = tr->from_str;
-        ro->status = ro->from <= E->as_of ? AIP_IN_FORCE : AIP_UPCOMING;
-        ro->certain = E->ob_state[o] == 2
-                   && out->applicability == AIP_APPLIES;
-        ro->rule = tr->rule;
-    }
+    uint32_t nwords = (E->reg->nobligations + 63) / 64;
+    for (uint32_t word = 0; word < nwords; word++)
+        for (uint64_t bits = E->ob_set[word]; bits; bits &= bits - 1)
+            emit_obligation(E, word * 64 + lowest_bit(bits));
     return AIP_OK;
 }
 
@@ -798,17 +818,21 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     out->reg = index;
     out->version = aipi_version_at(reg, res->as_of);
     const aipi_plan *plan = &reg->plans[out->version];
-    reg_eval E = { kb, q, reg, plan, out, &res->arena, res->as_of,
-                   NULL, NULL, NULL, 0, NULL, pv, scores, TV_FALSE,
-                   TV_FALSE, TV_TRUE, 0 };
+    reg_eval E = { .kb = kb, .q = q, .reg = reg, .plan = plan, .out = out,
+                   .arena = &res->arena, .as_of = res->as_of, .pv = pv,
+                   .scores = scores, .scope_in = TV_FALSE,
+                   .scope_out = TV_FALSE, .role_state = TV_TRUE };
     out->dims = aipi_arena_array(&res->arena, reg->ndims + 1,
                                  sizeof *out->dims);
     E.tv = aipi_arena_alloc_raw(&res->arena, plan->nrules + 1);
     E.ob_state = aipi_arena_alloc(&res->arena, reg->nobligations + 1);
+    E.ob_set = aipi_arena_array(&res->arena, reg->nobligations / 64 + 1,
+                                sizeof *E.ob_set);
     E.ob_trigger = aipi_arena_array_raw(&res->arena, reg->nobligations + 1,
                                         sizeof *E.ob_trigger);
     E.engaged = aipi_arena_alloc(&res->arena, reg->npenalties + 1);
-    if (!out->dims || !E.tv || !E.ob_state || !E.ob_trigger || !E.engaged)
+    if (!out->dims || !E.tv || !E.ob_state || !E.ob_set || !E.ob_trigger
+        || !E.engaged)
         return AIP_ENOMEM;
     read_roles(&E);
     evaluate_raisers(&E);
