@@ -262,6 +262,15 @@ static void put_frag(jw *w, const aipi_frag *f)
     aipi_sb_append(&w->sb, f->s, f->n);
 }
 
+/* kb->json_fact[f] is "id":null; its key is all but the null. */
+#define FACT_NULL_LEN 4
+
+static void put_fact_key(ctx *c, uint32_t f)
+{
+    const aipi_frag *p = &c->kb->json_fact[f];
+    aipi_sb_append(&c->w->sb, p->s, p->n - FACT_NULL_LEN);
+}
+
 #define PUT_LIT(w, lit) aipi_sb_append(&(w)->sb, lit, sizeof lit - 1)
 
 static void write_cite(ctx *c, const char *key, const aipi_cite *cite)
@@ -308,7 +317,7 @@ static void write_fact_piece(ctx *c, uint32_t f)
         aipi_sb_append_own(&c->w->sb, at[0], at[1]);
         return;
     }
-    put_frag(c->w, &c->kb->json_fact_key[f]);    /* not recorded */
+    put_fact_key(c, f);                          /* not recorded */
     write_fact_value(c, f);
 }
 
@@ -327,7 +336,7 @@ static void write_given_facts(ctx *c)
         }
         jw_item(c->w);
         size_t start = sb->len;
-        put_frag(c->w, &c->kb->json_fact_key[f]);
+        put_fact_key(c, f);
         write_fact_value(c, f);
         if (!sb->failed && sb->len <= UINT32_MAX) {
             c->piece_at[2 * f] = (uint32_t)start;
@@ -370,12 +379,10 @@ static void write_rule_ref_fast(ctx *c, const aipi_regulation *g, uint32_t reg,
             uint32_t f = rule->facts[k];
             if (k)
                 aipi_sb_putc(&c->w->sb, ',');
-            if (c->r->known[f]) {
+            if (c->r->known[f])
                 write_fact_piece(c, f);
-            } else {
-                put_frag(c->w, &c->kb->json_fact_key[f]);
-                PUT_LIT(c->w, "null");
-            }
+            else
+                put_frag(c->w, &c->kb->json_fact[f]);
         }
         aipi_sb_putc(&c->w->sb, '}');
     }
@@ -626,9 +633,9 @@ static void write_missing_ids(ctx *c, const aipi_res_missing *m, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         jw_item(c->w);
         if (c->fr) {
-            /* the pre-rendered key "id": without its colon */
-            const aipi_frag *key = &c->kb->json_fact_key[m[i].fact];
-            aipi_sb_append(&c->w->sb, key->s, key->n - 1);
+            /* the pre-rendered "id":null without its colon and null */
+            const aipi_frag *id = &c->kb->json_fact[m[i].fact];
+            aipi_sb_append(&c->w->sb, id->s, id->n - FACT_NULL_LEN - 1);
         } else {
             jw_str(c->w, c->kb->facts[m[i].fact].id);
         }
@@ -1045,16 +1052,16 @@ int aipi_json_prerender(aip_kb *kb)
     c.w = &w;
     c.kb = kb;
     int rc = AIP_OK;
-    kb->json_fact_key = aipi_arena_array(&kb->arena, kb->nfacts + 1,
-                                         sizeof *kb->json_fact_key);
-    if (!kb->json_fact_key)
+    kb->json_fact = aipi_arena_array(&kb->arena, kb->nfacts + 1,
+                                     sizeof *kb->json_fact);
+    if (!kb->json_fact)
         rc = AIP_ENOMEM;
     for (uint32_t f = 0; rc == AIP_OK && f < kb->nfacts; f++) {
         /* Fact ids never need escaping (the loader checks them). */
         aipi_sb_putc(&w.sb, '"');
         aipi_sb_puts(&w.sb, kb->facts[f].id);
-        aipi_sb_append(&w.sb, "\":", 2);
-        rc = take_frag(kb, &w, &kb->json_fact_key[f]);
+        aipi_sb_append(&w.sb, "\":null", 2 + FACT_NULL_LEN);
+        rc = take_frag(kb, &w, &kb->json_fact[f]);
     }
     static const char *const langs[2] = { "en", "fr" };
     for (int l = 0; rc == AIP_OK && l < 2; l++) {

@@ -245,12 +245,12 @@ struct aip_kb {
     aipi_cond *conds;
     uint32_t *refs_pool;         /* children of all/any, facts of sums */
     aipi_sweep sweep;            /* the pure nodes as one pass (sweep.h) */
-    aipi_frag *json_fact_key;    /* [fact]: "id": */
+    aipi_frag *json_fact;        /* [fact]: "id":null (json_out.c) */
     aipi_json_frags json[2];     /* English, French */
     char fingerprint[72];        /* "sha256:" + 64 hex + NUL */
 };
 
-/* Fills kb->json_fact_key and kb->json (json_out.c). AIP_OK or
+/* Fills kb->json_fact and kb->json (json_out.c). AIP_OK or
  * AIP_ENOMEM. */
 int aipi_json_prerender(aip_kb *kb);
 
