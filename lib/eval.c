@@ -289,10 +289,11 @@ static void evaluate_raisers(reg_eval *E)
         E->tv[j] = (uint8_t)t;
         if (t == TV_FALSE || pr->from > E->as_of)
             continue;
-        const aipi_rule *rule = &E->reg->rules[pr->rule];
-        for (uint32_t k = 0; k < rule->nraise; k++) {
-            aipi_dim_state *d = &dims[rule->raise[k].dim];
-            uint32_t v = rule->raise[k].value;
+        const aipi_plan_detail *dt = &plan->detail[j];
+        const aipi_raise *raise = &plan->raise[dt->first_raise];
+        for (uint32_t k = 0; k < dt->nraise; k++) {
+            aipi_dim_state *d = &dims[raise[k].dim];
+            uint32_t v = raise[k].value;
             if (t == TV_TRUE && v > d->floor)
                 d->floor = v;
             if (v > d->ceiling)
@@ -398,21 +399,24 @@ static void trigger_obligations(reg_eval *E, const aipi_plan_rule *pr,
 
 /* What a true rule adds besides its listing: penalties engaged when it
  * applies, raises still to come when it does not yet. */
-static void true_rule(reg_eval *E, const aipi_plan_rule *pr)
+static void true_rule(reg_eval *E, uint32_t j)
 {
-    const aipi_rule *rule = &E->reg->rules[pr->rule];
+    const aipi_plan_rule *pr = &E->plan->rules[j];
+    const aipi_plan_detail *dt = &E->plan->detail[j];
     aipi_res_reg *out = E->out;
     if (pr->from <= E->as_of) {
-        for (uint32_t k = 0; k < rule->npenalties; k++)
-            E->engaged[rule->penalties[k]] = 1;
+        const uint32_t *penalties = &E->plan->penalties[dt->first_penalty];
+        for (uint32_t k = 0; k < dt->npenalties; k++)
+            E->engaged[penalties[k]] = 1;
         return;
     }
-    for (uint32_t k = 0; k < rule->nraise; k++) {
-        if (rule->raise[k].value <= out->dims[rule->raise[k].dim].floor)
+    const aipi_raise *raise = &E->plan->raise[dt->first_raise];
+    for (uint32_t k = 0; k < dt->nraise; k++) {
+        if (raise[k].value <= out->dims[raise[k].dim].floor)
             continue;
         aipi_res_upcoming *u = &out->upcoming[out->nupcoming++];
-        u->dim = rule->raise[k].dim;
-        u->value = rule->raise[k].value;
+        u->dim = raise[k].dim;
+        u->value = raise[k].value;
         u->rule = pr->rule;
         u->from = pr->from;
     }
@@ -480,7 +484,7 @@ static int walk_rules(reg_eval *E)
         aipi_res_rule rr = { pr->rule, (uint8_t)t,
                              pr->from <= E->as_of ? AIP_IN_FORCE
                                                   : AIP_UPCOMING,
-                             pr->from, pr->from_str };
+                             j, pr->from, pr->from_str };
         if (t == TV_TRUE)
             out->fired[out->nfired++] = rr;
         else
@@ -497,7 +501,7 @@ static int walk_rules(reg_eval *E)
         if (pr->ntriggers)
             trigger_obligations(E, pr, t);
         if (t == TV_TRUE)
-            true_rule(E, pr);
+            true_rule(E, j);
     }
     memcpy(out->scope + out->nscope, scope_unknown,
            nunknown_scope * sizeof *scope_unknown);
@@ -633,23 +637,26 @@ static int collect_penalties(reg_eval *E)
 /* ---- missing facts ---------------------------------------------------------- */
 
 /* How much an unknown rule's outcome matters (doc §5.2). */
-static uint32_t rule_weight(const reg_eval *E, const aipi_rule *rule)
+static uint32_t rule_weight(const reg_eval *E, uint32_t j)
 {
+    const aipi_plan *plan = E->plan;
+    const aipi_plan_detail *dt = &plan->detail[j];
     /* A scope rule matters while its side of the scope is still open. */
-    aipi_tv side = rule->scope == SCOPE_IN ? E->scope_in : E->scope_out;
-    uint32_t w = rule->scope && side != TV_TRUE ? 1000 : 0;
-    for (uint32_t k = 0; k < rule->nraise; k++) {
-        uint32_t floor = E->out->dims[rule->raise[k].dim].floor;
-        if (rule->raise[k].value > floor)
-            w += 100 * (rule->raise[k].value - floor);
+    uint8_t scope = plan->rules[j].scope;
+    aipi_tv side = scope == SCOPE_IN ? E->scope_in : E->scope_out;
+    uint32_t w = scope && side != TV_TRUE ? 1000 : 0;
+    const aipi_raise *raise = &plan->raise[dt->first_raise];
+    for (uint32_t k = 0; k < dt->nraise; k++) {
+        uint32_t floor = E->out->dims[raise[k].dim].floor;
+        if (raise[k].value > floor)
+            w += 100 * (raise[k].value - floor);
     }
-    for (uint32_t k = 0; k < rule->nobligations; k++) {
-        uint32_t o = rule->obligations[k].obligation;
-        if (E->ob_state[o] != 2
-            && holds_role(E, E->reg->obligations[o].role) != TV_FALSE)
+    const aipi_rule_ob *obs = &plan->obs[dt->first_ob];
+    for (uint32_t k = 0; k < dt->nob; k++)
+        if (E->ob_state[obs[k].obligation] != 2
+            && holds_role(E, obs[k].role) != TV_FALSE)
             w += 10;
-    }
-    return w + rule->npenalties;
+    return w + dt->npenalties;
 }
 
 /* Adds w to the score of every unknown fact condition c reads. */
@@ -690,11 +697,13 @@ static void score_missing(reg_eval *E)
     if (out->applicability == AIP_DOES_NOT_APPLY)
         return;
     for (uint32_t i = 0; i < out->nundetermined; i++) {
-        const aipi_rule *rule = &reg->rules[out->undetermined[i].rule];
-        uint32_t w = rule_weight(E, rule);
-        for (uint32_t k = 0; w && k < rule->nfacts; k++)
-            if (!q->known[rule->facts[k]])
-                score_add(E->scores, rule->facts[k], w);
+        uint32_t j = out->undetermined[i].at;
+        uint32_t w = rule_weight(E, j);
+        const aipi_plan_detail *dt = &E->plan->detail[j];
+        const uint32_t *facts = &E->plan->facts[dt->first_fact];
+        for (uint32_t k = 0; w && k < dt->nfacts; k++)
+            if (!q->known[facts[k]])
+                score_add(E->scores, facts[k], w);
     }
     if (reg->role_fact != AIPI_NONE && !q->known[reg->role_fact])
         score_add(E->scores, reg->role_fact, 10 * out->nobligations);
@@ -762,7 +771,7 @@ static int sort_keys(uint64_t *k, uint32_t n, aipi_arena *arena)
 static aipi_tv relevance(const aip_kb *kb, const aip_query *q,
                          const uint8_t *pv, uint32_t f)
 {
-    uint32_t c = kb->facts[f].relevant_if;
+    uint32_t c = kb->sweep.relevant_if[f];
     return c == AIPI_NONE ? TV_TRUE : cond_value(kb, c, NULL, pv);
 }
 

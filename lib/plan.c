@@ -148,6 +148,69 @@ static int build_impure(aip_kb *kb, aipi_plan *p)
     return AIP_OK;
 }
 
+/* The details of every rule of p (plan.h), in one pass that counts and
+ * one that copies. */
+static void copy_details(const aipi_regulation *reg, aipi_plan *p,
+                         uint32_t *counts)
+{
+    uint32_t nraise = 0, nob = 0, npen = 0, nfacts = 0;
+    for (uint32_t j = 0; j < p->nrules; j++) {
+        const aipi_rule *rule = &reg->rules[p->rules[j].rule];
+        aipi_plan_detail *d = &p->detail[j];
+        d->first_raise = nraise;
+        d->nraise = rule->nraise;
+        d->first_ob = nob;
+        d->nob = rule->nobligations;
+        d->first_penalty = npen;
+        d->npenalties = rule->npenalties;
+        d->first_fact = nfacts;
+        d->nfacts = rule->nfacts;
+        if (!counts) {
+            for (uint32_t k = 0; k < rule->nraise; k++)
+                p->raise[nraise + k] = rule->raise[k];
+            for (uint32_t k = 0; k < rule->nobligations; k++) {
+                uint32_t o = rule->obligations[k].obligation;
+                p->obs[nob + k].obligation = o;
+                p->obs[nob + k].role = reg->obligations[o].role;
+            }
+            for (uint32_t k = 0; k < rule->npenalties; k++)
+                p->penalties[npen + k] = rule->penalties[k];
+            for (uint32_t k = 0; k < rule->nfacts; k++)
+                p->facts[nfacts + k] = rule->facts[k];
+        }
+        nraise += rule->nraise;
+        nob += rule->nobligations;
+        npen += rule->npenalties;
+        nfacts += rule->nfacts;
+    }
+    if (counts) {
+        counts[0] = nraise;
+        counts[1] = nob;
+        counts[2] = npen;
+        counts[3] = nfacts;
+    }
+}
+
+static int build_details(aip_kb *kb, const aipi_regulation *reg,
+                         aipi_plan *p)
+{
+    uint32_t n[4];
+    p->detail = aipi_arena_array(&kb->arena, p->nrules + 1,
+                                 sizeof *p->detail);
+    if (!p->detail)
+        return AIP_ENOMEM;
+    copy_details(reg, p, n);
+    p->raise = aipi_arena_array(&kb->arena, n[0] + 1, sizeof *p->raise);
+    p->obs = aipi_arena_array(&kb->arena, n[1] + 1, sizeof *p->obs);
+    p->penalties = aipi_arena_array(&kb->arena, n[2] + 1,
+                                    sizeof *p->penalties);
+    p->facts = aipi_arena_array(&kb->arena, n[3] + 1, sizeof *p->facts);
+    if (!p->raise || !p->obs || !p->penalties || !p->facts)
+        return AIP_ENOMEM;
+    copy_details(reg, p, NULL);
+    return AIP_OK;
+}
+
 /* Version v's plan; `pos` is scratch of reg->nrules entries (rule index ->
  * position in p->rules, for the raisers' order). */
 static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
@@ -185,7 +248,8 @@ static int build_plan(aip_kb *kb, const aipi_regulation *reg, uint32_t v,
         if (rule->nraise > 0 && in_law(v, rule->law_from, rule->law_until))
             p->raisers[nr++] = pos[reg->eval_order[i]];
     }
-    return build_impure(kb, p);
+    int rc = build_details(kb, reg, p);
+    return rc == AIP_OK ? build_impure(kb, p) : rc;
 }
 
 int aipi_plan_compile(aip_kb *kb)

@@ -28,6 +28,25 @@ typedef struct aipi_trigger {
     char from_str[11];           /* `from` as YYYY-MM-DD */
 } aipi_trigger;
 
+/* An obligation a rule names, with the obligation's role: what the
+ * missing-fact weights read (every obligation the rule names, whatever
+ * the version). */
+typedef struct aipi_rule_ob {
+    uint32_t obligation;
+    uint32_t role;               /* value of the role fact, or AIPI_NONE */
+} aipi_rule_ob;
+
+/* What the rule pass reads of a rule besides its condition, copied from
+ * the rule (model.h) next to the other rules of the plan: the rules
+ * themselves are large and scattered, and reading them cost a cache miss
+ * per rule. Each `first_*` indexes the plan's array of that name. */
+typedef struct aipi_plan_detail {
+    uint32_t first_raise, nraise;        /* plan->raise */
+    uint32_t first_ob, nob;              /* plan->obs */
+    uint32_t first_penalty, npenalties;  /* plan->penalties */
+    uint32_t first_fact, nfacts;         /* plan->facts: facts read */
+} aipi_plan_detail;
+
 /* A rule that is law in this version. */
 typedef struct aipi_plan_rule {
     uint32_t rule;               /* index in the regulation's rules */
@@ -44,6 +63,11 @@ typedef struct aipi_plan_rule {
 typedef struct aipi_plan {
     uint32_t nrules;
     aipi_plan_rule *rules;       /* rules in law, in declaration order */
+    aipi_plan_detail *detail;    /* per rule in `rules` */
+    struct aipi_raise *raise;
+    aipi_rule_ob *obs;
+    uint32_t *penalties;
+    uint32_t *facts;
     /* Rules that raise a dimension are evaluated first, in dependency
      * order (raisers before readers), so that every later reading of a
      * dimension sees its final bounds; the others are evaluated in the

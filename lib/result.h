@@ -22,6 +22,7 @@ typedef struct aipi_res_rule {
     uint32_t rule;
     uint8_t tv;                  /* TV_TRUE or TV_UNKNOWN */
     uint8_t status;              /* AIP_IN_FORCE or AIP_UPCOMING */
+    uint32_t at;                 /* position in the plan's rules */
     aipi_date from;
     const char *from_str;        /* borrowed from the plan */
 } aipi_res_rule;

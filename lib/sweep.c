@@ -190,8 +190,14 @@ static int allocate(aip_kb *kb, aipi_sweep *s, uint32_t ncode,
                                    sizeof *s->impure_n);
     s->impure_kids = aipi_arena_array(&kb->arena, nimpure + 1,
                                       sizeof *s->impure_kids);
-    return s->code && s->impure_first && s->impure_n && s->impure_kids
-               ? AIP_OK : AIP_ENOMEM;
+    s->relevant_if = aipi_arena_array(&kb->arena, kb->nfacts + 1,
+                                      sizeof *s->relevant_if);
+    if (!s->code || !s->impure_first || !s->impure_n || !s->impure_kids
+        || !s->relevant_if)
+        return AIP_ENOMEM;
+    for (uint32_t f = 0; f < kb->nfacts; f++)
+        s->relevant_if[f] = kb->facts[f].relevant_if;
+    return AIP_OK;
 }
 
 /* Group headers, in level order; at[g] is where the group's first entry

@@ -78,6 +78,9 @@ typedef struct aipi_sweep {
     uint32_t *impure_first;      /* per impure all/any/not node: its impure */
     uint32_t *impure_n;          /* children in impure_kids */
     uint32_t *impure_kids;
+    uint32_t *relevant_if;       /* per fact: its relevant_if, a pure node,
+                                  * or AIPI_NONE (kept here, next to the
+                                  * values, for the missing-fact ranking) */
 } aipi_sweep;
 
 struct aip_query;
