@@ -83,9 +83,7 @@ void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n)
     if (n == 0)
         n = align;
     if ((size_t)(arena->end - arena->next) < n) {
-        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-        if (size > SIZE_MAX - CHUNK_HEADER)
-            return NULL;
+        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;   /* <= SIZE_MAX / 2 */
         aipi_chunk *c = aipi_malloc(arena->alloc, CHUNK_HEADER + size);
         if (!c)
             return NULL;

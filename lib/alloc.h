@@ -37,7 +37,8 @@ typedef struct aipi_arena {
 #define AIPI_ARENA_ALIGN _Alignof(max_align_t)
 
 void  aipi_arena_init(aipi_arena *arena, const aip_allocator *alloc);
-/* A new chunk, then n bytes from it (alloc_raw when the chunk is full). */
+/* aipi_arena_alloc_raw when the current chunk has no room: n bytes from a
+ * new chunk. */
 void *aipi_arena_alloc_slow(aipi_arena *arena, size_t n);
 
 /* n bytes, not zeroed, aligned for any type; n == 0 gives a distinct

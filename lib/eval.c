@@ -267,7 +267,7 @@ typedef struct reg_eval {
     uint8_t *ob_state;           /* per obligation: 0 none, 1 possible, 2 certain */
     uint32_t *ob_trigger;        /* per obligation: the trigger that set it */
     uint32_t nob;                /* obligations with a state */
-    uint64_t *ob_set;            /* the same as a bit set, for emit_obligations */
+    uint64_t *ob_set;            /* those with a state, as a bit set */
     uint8_t *engaged;            /* per penalty: engaged by a true rule */
     uint8_t *pv;                 /* the query's sweep (sweep.h) */
     score_set *scores;           /* this regulation's missing-fact scores */
@@ -478,7 +478,8 @@ static int walk_rules(reg_eval *E)
     aipi_tv in = TV_FALSE, outside = TV_FALSE;
     for (uint32_t j = 0; j < plan->nrules; j++) {
         const aipi_plan_rule *pr = &plan->rules[j];
-        aipi_tv t = (aipi_tv)(pr->raises ? E->tv[j] : tv_from_pv[E->pv[pr->when]]);
+        aipi_tv t = (aipi_tv)(pr->raises ? E->tv[j]
+                                         : tv_from_pv[E->pv[pr->when]]);
         if (t == TV_FALSE)
             continue;
         aipi_res_rule rr = { pr->rule, (uint8_t)t,
@@ -862,7 +863,7 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     return rc;
 }
 
-/* ---- a classification ---------------------------------------------------------- */
+/* ---- a classification ------------------------------------------------------ */
 
 /* The result lives in its own arena: one allocation less, and freed with
  * it. (A first chunk sized at load for the whole classification was
@@ -875,12 +876,6 @@ static aip_result *new_result(aip_kb *kb)
     if (res)
         res->arena = arena;      /* from here on, allocate from res->arena */
     return res;
-}
-
-static void free_result(aip_result *res)
-{
-    aipi_arena arena = res->arena;   /* res is in it */
-    aipi_arena_free(&arena);
 }
 
 int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
@@ -928,7 +923,7 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
         rc = rank_missing(kb, q, &global, pv, &res->arena, &res->missing,
                           &res->nmissing);
     if (rc != AIP_OK) {
-        free_result(res);
+        aipi_result_drop(res);
         return aipi_fail(a, err, rc, "classification failed: %s",
                          aip_strerror(rc));
     }

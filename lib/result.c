@@ -5,13 +5,18 @@
 
 #include "result.h"
 
+void aipi_result_drop(aip_result *r)
+{
+    aipi_arena arena = r->arena;     /* copied out: it holds r */
+    aipi_arena_free(&arena);
+}
+
 void aip_result_free(aip_result *r)
 {
     if (!r)
         return;
     aip_kb *kb = r->kb;
-    aipi_arena arena = r->arena;     /* r lives in its own arena */
-    aipi_arena_free(&arena);
+    aipi_result_drop(r);
     aip_kb_release(kb);
 }
 

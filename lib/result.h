@@ -87,6 +87,10 @@ struct aip_result {
     aipi_value *values;
 };
 
+/* Frees r's arena, and r with it (r lives there). aip_result_free also
+ * releases the knowledge base; a result that never held it is dropped. */
+void aipi_result_drop(aip_result *r);
+
 /* aip_result_to_json, with the pre-rendered knowledge parts used or not
  * (compact output; the bytes are the same either way). */
 int aipi_json_write(const aip_result *r, const char *lang, unsigned flags,
