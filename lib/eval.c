@@ -247,13 +247,6 @@ static void score_add(score_set *s, uint32_t f, uint32_t w)
     s->score[f] += w;
 }
 
-static void score_clear(score_set *s)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        s->score[s->touched[i]] = 0;
-    s->n = 0;
-}
-
 /* Scratch state for one regulation. */
 typedef struct reg_eval {
     const aip_kb *kb;
@@ -778,11 +771,13 @@ static aipi_tv relevance(const aip_kb *kb, const aip_query *q,
 
 /* Turns per-fact scores into a sorted list, leaving out facts whose
  * question is irrelevant for this profile: relevant facts first, then
- * those whose relevance is unknown, each by score then fact order. */
+ * those whose relevance is unknown, each by score then fact order. With
+ * `into` (a regulation's scores), the same pass adds them into the
+ * global scores and clears them for the next regulation. */
 static int rank_missing(const aip_kb *kb, const aip_query *q,
-                        const score_set *scores, const uint8_t *pv,
-                        aipi_arena *arena, aipi_res_missing **list,
-                        uint32_t *count)
+                        score_set *scores, score_set *into,
+                        const uint8_t *pv, aipi_arena *arena,
+                        aipi_res_missing **list, uint32_t *count)
 {
     uint32_t n = scores->n;
     *list = aipi_arena_array_raw(arena, n + 1, sizeof **list);
@@ -794,11 +789,17 @@ static int rank_missing(const aip_kb *kb, const aip_query *q,
         uint32_t f = scores->touched[i];
         aipi_tv r = relevance(kb, q, pv, f);
         uint64_t key = missing_key(scores->score[f], f);
+        if (into) {
+            score_add(into, f, scores->score[f]);
+            scores->score[f] = 0;
+        }
         if (r == TV_TRUE)
             keys[nsure++] = key;
         else if (r == TV_UNKNOWN)
             keys[n - ++nmaybe] = key;    /* filled from the end */
     }
+    if (into)
+        scores->n = 0;
     uint64_t *maybe = keys + n - nmaybe;
     int rc = sort_keys(keys, nsure, arena);
     if (rc == AIP_OK)
@@ -855,12 +856,8 @@ static int classify_regulation(const aip_kb *kb, const aip_query *q,
     if (rc != AIP_OK)
         return rc;
     score_missing(&E);
-    rc = rank_missing(kb, q, scores, pv, &res->arena, &out->missing,
-                      &out->nmissing);
-    for (uint32_t i = 0; i < scores->n; i++)
-        score_add(global, scores->touched[i], scores->score[scores->touched[i]]);
-    score_clear(scores);
-    return rc;
+    return rank_missing(kb, q, scores, global, pv, &res->arena,
+                        &out->missing, &out->nmissing);
 }
 
 /* ---- a classification ------------------------------------------------------ */
@@ -920,8 +917,8 @@ int aip_classify(const aip_query *q, aip_result **out, aip_error **err)
     for (uint32_t i = 0; rc == AIP_OK && i < kb->nregs; i++)
         rc = classify_regulation(kb, q, res, i, &scores, &global, pv);
     if (rc == AIP_OK)
-        rc = rank_missing(kb, q, &global, pv, &res->arena, &res->missing,
-                          &res->nmissing);
+        rc = rank_missing(kb, q, &global, NULL, pv, &res->arena,
+                          &res->missing, &res->nmissing);
     if (rc != AIP_OK) {
         aipi_result_drop(res);
         return aipi_fail(a, err, rc, "classification failed: %s",
