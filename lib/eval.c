@@ -328,11 +328,7 @@ static void finish_impure(reg_eval *E)
         for (p += 3; p < next; p += 3 + p[2]) {
             uint32_t node = p[0], op = p[1], n = p[2];
             unsigned a = (unsigned)pv[node] >> 2, o = pv[node] & 3u;
-            for (uint32_t k = 0; k < n; k++) {
-                unsigned x = pv[p[3 + k]];
-                a &= x;
-                o |= x;
-            }
+            aipi_pv_fold(pv, p + 3, n, &a, &o);
             pv[node] = (uint8_t)aipi_pv_combine(op, a, o);
         }
     }

@@ -326,11 +326,7 @@ run_fixed(unsigned op, unsigned arity, uint32_t count, const uint32_t *p,
 {
     for (uint32_t i = 0; i < count; i++, p += 1 + arity) {
         unsigned a = AIPI_PV_UNKNOWN, o = 0;
-        for (unsigned k = 0; k < arity; k++) {
-            unsigned x = pv[p[1 + k]];
-            a &= x;
-            o |= x;
-        }
+        aipi_pv_fold(pv, p + 1, arity, &a, &o);
         pv[p[0]] = (uint8_t)aipi_pv_combine(op, a, o);
     }
     return p;
@@ -342,11 +338,7 @@ run_list(unsigned op, uint32_t count, const uint32_t *p, uint8_t *pv)
     for (uint32_t i = 0; i < count; i++) {
         uint32_t n = p[1];
         unsigned a = AIPI_PV_UNKNOWN, o = 0;
-        for (uint32_t k = 0; k < n; k++) {
-            unsigned x = pv[p[2 + k]];
-            a &= x;
-            o |= x;
-        }
+        aipi_pv_fold(pv, p + 2, n, &a, &o);
         pv[p[0]] = (uint8_t)aipi_pv_combine(op, a, o);
         p += 2 + n;
     }

@@ -103,6 +103,19 @@ static inline unsigned aipi_pv_combine(unsigned op, unsigned a, unsigned o)
     }
 }
 
+/* Folds the values of the n nodes listed at `kids` into the AND (*a) and
+ * OR (*o) that aipi_pv_combine takes: the sweep's groups and the rule
+ * pass's dimension readers (eval.c) alike. */
+static inline void aipi_pv_fold(const uint8_t *pv, const uint32_t *kids,
+                                uint32_t n, unsigned *a, unsigned *o)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        unsigned x = pv[kids[k]];
+        *a &= x;
+        *o |= x;
+    }
+}
+
 /* Builds kb->sweep from kb->conds (in kb's arena). AIP_OK, AIP_ENOMEM, or
  * AIP_ELIMIT when there are AIPI_SWEEP_NODE_MAX conditions or more. */
 int aipi_sweep_compile(aip_kb *kb);
