@@ -382,6 +382,46 @@ static int input_fd(const char *input)
     return fd;
 }
 
+/* Under `make check-valgrind` (AIP_TEST_VALGRIND names valgrind) the
+ * programs the tests start run under memcheck as well: through libtool,
+ * which runs the program a wrapper script stands for, so that memcheck
+ * sees the program and not the script. An error or a definite leak ends
+ * the program with TEST_MEMCHECK_EXIT, which test_run_argv_input turns
+ * into a failure whatever status the test expects. Returns the command
+ * to execute: `argv` itself when memcheck is not asked for, else a
+ * malloc'd array (its own strings too) for free_memcheck_argv. */
+#define MEMCHECK_PREFIX 7
+static char **memcheck_argv(char *const argv[])
+{
+    const char *valgrind = getenv("AIP_TEST_VALGRIND");
+    if (!valgrind || !*valgrind)
+        return (char **)argv;
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char **v = calloc(MEMCHECK_PREFIX + n + 1, sizeof *v);
+    ck_assert_ptr_nonnull(v);
+    v[0] = strdup(test_build_path("libtool"));
+    v[1] = strdup("--mode=execute");
+    v[2] = strdup(valgrind);
+    v[3] = strdup("--quiet");
+    v[4] = strdup("--leak-check=full");
+    v[5] = strdup("--errors-for-leak-kinds=definite");
+    v[6] = strdup(test_fmt("--error-exitcode=%d", TEST_MEMCHECK_EXIT));
+    for (size_t i = 0; i < n; i++)
+        v[MEMCHECK_PREFIX + i] = argv[i];
+    return v;
+}
+
+static void free_memcheck_argv(char **v, char *const argv[])
+{
+    if (v == (char **)argv)
+        return;
+    for (size_t i = 0; i < MEMCHECK_PREFIX; i++)
+        free(v[i]);
+    free(v);
+}
+
 int test_run_argv_input(char *const argv[], const char *input, test_run *r)
 {
     memset(r, 0, sizeof *r);
@@ -390,6 +430,8 @@ int test_run_argv_input(char *const argv[], const char *input, test_run *r)
     ck_assert_msg(out >= 0 && err >= 0, "cannot create temporary files");
     fflush(stdout);
     fflush(stderr);
+    char **command = memcheck_argv(argv);
+    int memcheck = command != (char **)argv;
     pid_t pid = fork();
     ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
@@ -407,10 +449,11 @@ int test_run_argv_input(char *const argv[], const char *input, test_run *r)
                      old && *old ? ":" : "", TEST_SANITIZER_EXIT);
             setenv(vars[k], buf, 1);
         }
-        execv(argv[0], argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        execv(command[0], command);
+        fprintf(stderr, "exec %s: %s\n", command[0], strerror(errno));
         _exit(127);
     }
+    free_memcheck_argv(command, argv);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
@@ -426,6 +469,8 @@ int test_run_argv_input(char *const argv[], const char *input, test_run *r)
         close(in);
     ck_assert_ptr_nonnull(r->out);
     ck_assert_ptr_nonnull(r->err);
+    ck_assert_msg(!memcheck || r->status != TEST_MEMCHECK_EXIT,
+                  "memcheck found errors in %s:\n%.6000s", argv[0], r->err);
     return r->status;
 }
 

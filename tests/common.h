@@ -96,6 +96,9 @@ typedef struct test_run {
 /* Exit status of a program run by test_run_argv when a sanitizer (ASan,
  * UBSan) reports an error in it. */
 #define TEST_SANITIZER_EXIT 86
+/* The same when memcheck reports errors or leaks in it (make
+ * check-valgrind: see test_run_argv_input). */
+#define TEST_MEMCHECK_EXIT 87
 
 /* Runs argv[0] (a path) with argv, stdin from /dev/null, stdout and stderr
  * captured through temporary files. Returns r->status. */
