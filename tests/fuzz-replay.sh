@@ -5,6 +5,8 @@
 set -e
 src=${AIP_TEST_SRCDIR:-.}
 build=${AIP_TEST_BUILDDIR:-.}
-"$build/fuzz/replay_load" "$src/data" "$src/tests/fixtures" "$src/fuzz/corpus/load"
-"$build/fuzz/replay_profile" "$src/examples/profiles" "$src/fuzz/corpus/profile"
-"$build/fuzz/replay_classify" "$src/examples/profiles" "$src/fuzz/corpus/profile"
+# (tests/fixtures holds tests/fixtures/fuzz/load, the load target's past
+# crashes and seeds)
+"$build/fuzz/replay_load" "$src/data" "$src/tests/fixtures"
+"$build/fuzz/replay_profile" "$src/examples/profiles" "$src/tests/fixtures/fuzz/profile"
+"$build/fuzz/replay_classify" "$src/examples/profiles" "$src/tests/fixtures/fuzz/profile"
