@@ -225,30 +225,41 @@ static int compile_list(aipi_loader *L, const ydoc_node *list,
     return rc == AIP_OK ? push_cond(L, list, &c, out) : rc;
 }
 
-/* Finds the single comparison key of a fact/sum/dimension condition. */
+static int op_named(const char *key)
+{
+    for (int o = 0; o < NOPS; o++)
+        if (strcmp(key, op_names[o]) == 0)
+            return o;
+    return -1;
+}
+
+/* Finds the single comparison key of a fact/sum/dimension condition. Keys
+ * are checked first, so that a key the format does not know is named as
+ * such, not counted as a comparison too many. */
 static int comparison(aipi_loader *L, const ydoc_node *n, const char *operand,
                       aipi_op *op, const ydoc_node **literal)
 {
-    if (n->count != 2)
-        return aipi_ld_fail(L, n, AIP_ESCHEMA,
-                            "'%s' takes exactly one comparison (eq, ne, in, "
-                            "contains, gt, gte, lt, lte)", operand);
+    *literal = NULL;
     for (size_t i = 0; i < n->count; i++) {
         const char *key = n->keys[i]->str;
-        if (strcmp(key, operand) == 0)
+        int o = op_named(key);
+        if (o < 0 && strcmp(key, operand) != 0)
+            return aipi_ld_fail(L, n->keys[i], AIP_ESCHEMA,
+                                "unknown key '%s' in a condition (expected a "
+                                "comparison: eq, ne, in, contains, gt, gte, "
+                                "lt, lte)", key);
+        if (o < 0)
             continue;
-        for (int o = 0; o < NOPS; o++)
-            if (strcmp(key, op_names[o]) == 0) {
-                *op = (aipi_op)o;
-                *literal = n->items[i];
-                return AIP_OK;
-            }
-        return aipi_ld_fail(L, n->keys[i], AIP_ESCHEMA,
-                            "unknown key '%s' in a condition (expected a "
-                            "comparison: eq, ne, in, contains, gt, gte, lt, "
-                            "lte)", key);
+        if (*literal)
+            return aipi_ld_fail(L, n->keys[i], AIP_ESCHEMA,
+                                "'%s' takes exactly one comparison (eq, ne, "
+                                "in, contains, gt, gte, lt, lte)", operand);
+        *op = (aipi_op)o;
+        *literal = n->items[i];
     }
-    return aipi_ld_fail(L, n, AIP_ESCHEMA, "missing comparison");
+    if (!*literal)
+        return aipi_ld_fail(L, n, AIP_ESCHEMA, "missing comparison");
+    return AIP_OK;
 }
 
 static int bad_op(aipi_loader *L, const ydoc_node *n, aipi_op op,
@@ -404,11 +415,15 @@ static int compile_dimension(aipi_loader *L, const ydoc_node *n, uint32_t *out)
     return rc == AIP_OK ? push_cond(L, n, &c, out) : rc;
 }
 
+/* all, any, not and known stand alone: the error names the first other
+ * key, where it is. */
 static int single_key(aipi_loader *L, const ydoc_node *n, const char *key)
 {
-    if (n->count != 1)
-        return aipi_ld_fail(L, n, AIP_ESCHEMA,
-                            "'%s' must be the only key of its condition", key);
+    for (size_t i = 0; i < n->count; i++)
+        if (strcmp(n->keys[i]->str, key) != 0)
+            return aipi_ld_fail(L, n->keys[i], AIP_ESCHEMA,
+                                "'%s' must be the only key of its condition, "
+                                "not with '%s'", key, n->keys[i]->str);
     return AIP_OK;
 }
 

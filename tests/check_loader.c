@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <yaml.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -624,6 +625,229 @@ START_TEST(add_buffer)
 END_TEST
 
 /* ======================================================================== */
+/* unknown keys at every level                                                */
+/* ======================================================================== */
+
+/* tests/fixtures/toy.yaml holds every construct of the format, so adding a
+ * key the format does not know to each of its mappings in turn reaches
+ * every level a knowledge file has. The copy is written by libyaml's
+ * emitter from the parser's events, with the key inserted after the
+ * `index`-th mapping start. */
+#define UNKNOWN_KEY "zz_unknown_key"
+
+typedef struct out_buf {
+    char *data;
+    size_t len, cap;
+} out_buf;
+
+static int out_write(void *ctx, unsigned char *bytes, size_t size)
+{
+    out_buf *o = ctx;
+    if (o->len + size + 1 > o->cap) {
+        size_t cap = (o->len + size + 1) * 2;
+        char *d = realloc(o->data, cap);
+        if (!d)
+            return 0;
+        o->data = d;
+        o->cap = cap;
+    }
+    memcpy(o->data + o->len, bytes, size);
+    o->len += size;
+    o->data[o->len] = '\0';
+    return 1;
+}
+
+static void emit_scalar(yaml_emitter_t *em, const char *text)
+{
+    yaml_event_t ev;
+    ck_assert(yaml_scalar_event_initialize(&ev, NULL, NULL,
+                                           (yaml_char_t *)text,
+                                           (int)strlen(text), 1, 1,
+                                           YAML_PLAIN_SCALAR_STYLE));
+    ck_assert(yaml_emitter_emit(em, &ev));
+}
+
+/* Copies `text` with UNKNOWN_KEY added to mapping number `index` (from 0,
+ * in document order). Returns the number of mappings of the document, the
+ * copy in *out (malloc'd; NULL when index is past the last mapping). */
+static size_t with_unknown_key(const char *text, size_t index, char **out)
+{
+    yaml_parser_t parser;
+    yaml_emitter_t em;
+    out_buf o = { NULL, 0, 0 };
+    ck_assert(yaml_parser_initialize(&parser));
+    ck_assert(yaml_emitter_initialize(&em));
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+                                 strlen(text));
+    yaml_emitter_set_output(&em, out_write, &o);
+    yaml_emitter_set_unicode(&em, 1);
+    size_t mappings = 0;
+    int done = 0;
+    while (!done) {
+        yaml_event_t ev;
+        ck_assert_msg(yaml_parser_parse(&parser, &ev), "toy.yaml: %s",
+                      parser.problem);
+        done = ev.type == YAML_STREAM_END_EVENT;
+        int target = ev.type == YAML_MAPPING_START_EVENT
+                  && mappings++ == index;
+        ck_assert(yaml_emitter_emit(&em, &ev));
+        if (target) {
+            emit_scalar(&em, UNKNOWN_KEY);
+            emit_scalar(&em, "1");
+        }
+    }
+    yaml_parser_delete(&parser);
+    yaml_emitter_delete(&em);
+    if (index >= mappings) {
+        free(o.data);
+        o.data = NULL;
+    }
+    *out = o.data;
+    return mappings;
+}
+
+/* Line and column (from 1) of the first occurrence of `word` in `text`. */
+static void position_of(const char *text, const char *word, unsigned *line,
+                        unsigned *column)
+{
+    const char *at = strstr(text, word);
+    ck_assert_ptr_nonnull(at);
+    *line = 1;
+    const char *line_start = text;
+    for (const char *p = text; p < at; p++)
+        if (*p == '\n') {
+            ++*line;
+            line_start = p + 1;
+        }
+    *column = (unsigned)(at - line_start) + 1;
+}
+
+START_TEST(unknown_key_in_every_mapping)
+{
+    char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
+    ck_assert_ptr_nonnull(toy);
+    char *copy = NULL;
+    size_t mappings = with_unknown_key(toy, SIZE_MAX, &copy);
+    ck_assert_uint_gt(mappings, 50);
+    /* the emitter's copy without the key is still valid knowledge */
+    aip_kb_builder *b = NULL;
+    ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
+    for (size_t i = 0; i < mappings; i++) {
+        with_unknown_key(toy, i, &copy);
+        ck_assert_ptr_nonnull(copy);
+        unsigned line, column;
+        position_of(copy, UNKNOWN_KEY, &line, &column);
+        aip_error *err = NULL;
+        int rc = aip_kb_builder_add_buffer(b, "toy-copy", copy, strlen(copy),
+                                           &err);
+        /* a mapping keyed by ids (raise: {dimension: value}) names the
+         * key as a reference to nothing */
+        ck_assert_msg(rc == AIP_ESCHEMA || rc == AIP_ENOTFOUND,
+                      "mapping %zu (line %u): status %d, expected a schema "
+                      "or reference error: %s", i, line, rc,
+                      err ? aip_error_message(err) : "no error");
+        ck_assert_msg(aip_error_line(err) == line
+                          && aip_error_column(err) == column,
+                      "mapping %zu: error at %u:%u, the key is at %u:%u: %s",
+                      i, aip_error_line(err), aip_error_column(err), line,
+                      column, aip_error_message(err));
+        ck_assert_msg(strstr(aip_error_message(err), UNKNOWN_KEY) != NULL,
+                      "mapping %zu: the message does not name the key: %s",
+                      i, aip_error_message(err));
+        aip_error_free(err);
+        free(copy);
+    }
+    aip_kb_builder_free(b);
+    free(toy);
+}
+END_TEST
+
+/* A fact with a relevance condition, the condition on line 4 from
+ * column 19. */
+static const char condition_doc[] =
+    "schema_version: 1\n"
+    "facts:\n"
+    "  - {id: a, type: bool, label: {en: A, fr: A}, question: {en: A?, fr: A ?},\n"
+    "     relevant_if: %s}\n";
+
+static void check_condition_error(const char *condition, unsigned column,
+                                  const char *path, const char *word)
+{
+    aip_kb_builder *b = NULL;
+    aip_error *err = NULL;
+    ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
+    const char *doc = test_fmt(condition_doc, condition);
+    ck_assert_int_eq(aip_kb_builder_add_buffer(b, "cond", doc, strlen(doc),
+                                               &err),
+                     AIP_ESCHEMA);
+    check_error(err, condition, AIP_ESCHEMA, "cond", 4, column, path, word);
+    aip_error_free(err);
+    aip_kb_builder_free(b);
+}
+
+START_TEST(condition_key_errors)
+{
+    /* a second comparison is pointed at, not the whole condition */
+    check_condition_error("{fact: a, eq: true, ne: false}", 39,
+                          "/facts/0/relevant_if/ne",
+                          "'fact' takes exactly one comparison");
+    check_condition_error("{fact: a}", 19, "/facts/0/relevant_if",
+                          "missing comparison");
+    /* an unknown key is named as such, wherever it stands */
+    check_condition_error("{fact: a, eq: true, colour: red}", 39,
+                          "/facts/0/relevant_if/colour",
+                          "unknown key 'colour' in a condition");
+    check_condition_error("{colour: red, fact: a, eq: true}", 20,
+                          "/facts/0/relevant_if/colour",
+                          "unknown key 'colour' in a condition");
+    /* all, any, not and known stand alone: the other key is named */
+    check_condition_error("{not: {known: a}, eq: true}", 37,
+                          "/facts/0/relevant_if/eq",
+                          "'not' must be the only key of its condition, "
+                          "not with 'eq'");
+    check_condition_error("{colour: red, all: [{known: a}]}", 20,
+                          "/facts/0/relevant_if/colour",
+                          "'all' must be the only key of its condition, "
+                          "not with 'colour'");
+}
+END_TEST
+
+START_TEST(toy_copy_without_unknown_key_loads)
+{
+    /* what unknown_key_in_every_mapping changes is the key alone: the
+     * emitter's copy of toy.yaml, no key added, loads */
+    char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
+    ck_assert_ptr_nonnull(toy);
+    yaml_parser_t parser;
+    yaml_emitter_t em;
+    out_buf o = { NULL, 0, 0 };
+    ck_assert(yaml_parser_initialize(&parser));
+    ck_assert(yaml_emitter_initialize(&em));
+    yaml_parser_set_input_string(&parser, (const unsigned char *)toy,
+                                 strlen(toy));
+    yaml_emitter_set_output(&em, out_write, &o);
+    yaml_emitter_set_unicode(&em, 1);
+    for (int done = 0; !done;) {
+        yaml_event_t ev;
+        ck_assert(yaml_parser_parse(&parser, &ev));
+        done = ev.type == YAML_STREAM_END_EVENT;
+        ck_assert(yaml_emitter_emit(&em, &ev));
+    }
+    yaml_parser_delete(&parser);
+    yaml_emitter_delete(&em);
+    aip_kb_builder *b = NULL;
+    aip_error *err = NULL;
+    ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
+    ck_assert_msg(aip_kb_builder_add_buffer(b, "toy-copy", o.data, o.len,
+                                            &err) == AIP_OK,
+                  "%s", err ? aip_error_message(err) : "");
+    aip_kb_builder_free(b);
+    free(o.data);
+    free(toy);
+}
+END_TEST
+
+/* ======================================================================== */
 /* fingerprint                                                                 */
 /* ======================================================================== */
 
@@ -790,6 +1014,9 @@ static Suite *loader_suite(void)
     tcase_add_loop_test(tc, broken_fixture, 0, NBROKEN);
     tcase_add_test(tc, broken_fixture_list_is_complete);
     tcase_add_test(tc, the_base_of_the_broken_fixtures_is_valid);
+    tcase_add_test(tc, unknown_key_in_every_mapping);
+    tcase_add_test(tc, toy_copy_without_unknown_key_loads);
+    tcase_add_test(tc, condition_key_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
