@@ -237,14 +237,22 @@ int aipi_ld_bool(aipi_loader *L, const ydoc_node *n, int *out)
                         n->str);
 }
 
-int aipi_ld_fact_ref(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+int aipi_ld_intern_ref(aipi_loader *L, const ydoc_node *n,
+                       const aipi_intern *names, const char *what,
+                       uint32_t *out)
 {
-    int rc = scalar(L, n, "a fact id");
+    int rc = scalar(L, n, "an identifier");
     if (rc != AIP_OK)
         return rc;
-    if (aipi_intern_find(&L->kb->fact_index, n->str, n->len, out) != 0)
-        return aipi_ld_fail(L, n, AIP_ENOTFOUND, "unknown fact '%s'", n->str);
+    if (aipi_intern_find(names, n->str, n->len, out) != 0)
+        return aipi_ld_fail(L, n, AIP_ENOTFOUND, "unknown %s '%s'", what,
+                            n->str);
     return AIP_OK;
+}
+
+int aipi_ld_fact_ref(aipi_loader *L, const ydoc_node *n, uint32_t *out)
+{
+    return aipi_ld_intern_ref(L, n, &L->kb->fact_index, "fact", out);
 }
 
 int aipi_ld_value_ref(aipi_loader *L, const ydoc_node *n,

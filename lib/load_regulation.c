@@ -365,12 +365,10 @@ static int load_obligation(aipi_loader *L, const ydoc_node *n,
     if ((k = GET(n, "deadlines")) && (rc = load_deadlines(L, k, ob)))
         return rc;
     ob->penalty = AIPI_NONE;
-    if ((k = GET(n, "penalty"))) {
-        if (k->kind != YD_SCALAR
-            || aipi_intern_find(penalties, k->str, k->len, &ob->penalty) != 0)
-            return aipi_ld_fail(L, k, AIP_ENOTFOUND, "unknown penalty '%s'",
-                                k->kind == YD_SCALAR ? k->str : "?");
-    }
+    if ((k = GET(n, "penalty"))
+        && (rc = aipi_ld_intern_ref(L, k, penalties, "penalty",
+                                    &ob->penalty)))
+        return rc;
     return load_law(L, GET(n, "law"), reg, &ob->law_from, &ob->law_until);
 }
 
@@ -430,12 +428,9 @@ static int load_rule_obligations(aipi_loader *L, const ydoc_node *n,
                 return rc;
             id = GET(e, "id");
         }
-        if (id->kind != YD_SCALAR
-            || aipi_intern_find(obligations, id->str, id->len,
-                                &ro->obligation) != 0)
-            return aipi_ld_fail(L, id, AIP_ENOTFOUND,
-                                "unknown obligation '%s'",
-                                id->kind == YD_SCALAR ? id->str : "?");
+        if ((rc = aipi_ld_intern_ref(L, id, obligations, "obligation",
+                                     &ro->obligation)) != AIP_OK)
+            return rc;
     }
     return AIP_OK;
 }
@@ -451,11 +446,9 @@ static int load_rule_penalties(aipi_loader *L, const ydoc_node *n,
         return rc;
     r->npenalties = (uint32_t)n->count;
     for (size_t i = 0; i < n->count; i++) {
-        const ydoc_node *p = n->items[i];
-        if (p->kind != YD_SCALAR
-            || aipi_intern_find(penalties, p->str, p->len, &r->penalties[i]))
-            return aipi_ld_fail(L, p, AIP_ENOTFOUND, "unknown penalty '%s'",
-                                p->kind == YD_SCALAR ? p->str : "?");
+        if ((rc = aipi_ld_intern_ref(L, n->items[i], penalties, "penalty",
+                                     &r->penalties[i])) != AIP_OK)
+            return rc;
     }
     return AIP_OK;
 }

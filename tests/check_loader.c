@@ -625,15 +625,17 @@ START_TEST(add_buffer)
 END_TEST
 
 /* ======================================================================== */
-/* unknown keys at every level                                                */
+/* unknown keys and wrong types at every level                                */
 /* ======================================================================== */
 
-/* tests/fixtures/toy.yaml holds every construct of the format, so adding a
- * key the format does not know to each of its mappings in turn reaches
- * every level a knowledge file has. The copy is written by libyaml's
- * emitter from the parser's events, with the key inserted after the
- * `index`-th mapping start. */
+/* tests/fixtures/toy.yaml holds every construct of the format. Copies of
+ * it, written by libyaml's emitter from the parser's events, each with one
+ * edit, reach every level a knowledge file has: a key the format does not
+ * know added to one mapping, or one scalar value replaced by a mapping. */
 #define UNKNOWN_KEY "zz_unknown_key"
+#define WRONG_TYPE_KEY "zz_wrong_type"
+
+typedef enum { EDIT_NONE, EDIT_ADD_KEY, EDIT_WRONG_TYPE } edit_kind;
 
 typedef struct out_buf {
     char *data;
@@ -657,6 +659,11 @@ static int out_write(void *ctx, unsigned char *bytes, size_t size)
     return 1;
 }
 
+static void emit(yaml_emitter_t *em, yaml_event_t *ev)
+{
+    ck_assert_msg(yaml_emitter_emit(em, ev), "emitter: %s", em->problem);
+}
+
 static void emit_scalar(yaml_emitter_t *em, const char *text)
 {
     yaml_event_t ev;
@@ -664,13 +671,60 @@ static void emit_scalar(yaml_emitter_t *em, const char *text)
                                            (yaml_char_t *)text,
                                            (int)strlen(text), 1, 1,
                                            YAML_PLAIN_SCALAR_STYLE));
-    ck_assert(yaml_emitter_emit(em, &ev));
+    emit(em, &ev);
 }
 
-/* Copies `text` with UNKNOWN_KEY added to mapping number `index` (from 0,
- * in document order). Returns the number of mappings of the document, the
- * copy in *out (malloc'd; NULL when index is past the last mapping). */
-static size_t with_unknown_key(const char *text, size_t index, char **out)
+/* The mapping {key: 1}, in flow style. */
+static void emit_small_mapping(yaml_emitter_t *em, const char *key)
+{
+    yaml_event_t ev;
+    ck_assert(yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+                                                  YAML_FLOW_MAPPING_STYLE));
+    emit(em, &ev);
+    emit_scalar(em, key);
+    emit_scalar(em, "1");
+    ck_assert(yaml_mapping_end_event_initialize(&ev));
+    emit(em, &ev);
+}
+
+/* Where the copy stands: per open container, whether its next scalar is a
+ * key (mappings alternate keys and values, sequences hold values). */
+typedef struct walk {
+    char in_map[256], at_key[256];
+    int depth;
+} walk;
+
+static int scalar_is_key(const walk *w)
+{
+    return w->depth > 0 && w->in_map[w->depth - 1] && w->at_key[w->depth - 1];
+}
+
+/* Moves past one event: a node that ends (a scalar, or the end of a
+ * container) turns its mapping from key to value or back. */
+static void walk_event(walk *w, const yaml_event_t *ev)
+{
+    if (ev->type == YAML_MAPPING_START_EVENT
+        || ev->type == YAML_SEQUENCE_START_EVENT) {
+        ck_assert_int_lt(w->depth, (int)sizeof w->in_map);
+        w->in_map[w->depth] = ev->type == YAML_MAPPING_START_EVENT;
+        w->at_key[w->depth++] = 1;
+        return;
+    }
+    if (ev->type == YAML_MAPPING_END_EVENT
+        || ev->type == YAML_SEQUENCE_END_EVENT)
+        w->depth--;
+    else if (ev->type != YAML_SCALAR_EVENT)
+        return;
+    if (w->depth > 0)
+        w->at_key[w->depth - 1] ^= 1;
+}
+
+/* Copies `text` with edit number `index` (from 0, in document order: the
+ * mappings for EDIT_ADD_KEY, the scalar values for EDIT_WRONG_TYPE).
+ * Returns how many places the edit could go; the copy in *out (malloc'd;
+ * NULL when index is past the last place). */
+static size_t edited_copy(const char *text, edit_kind kind, size_t index,
+                          char **out)
 {
     yaml_parser_t parser;
     yaml_emitter_t em;
@@ -681,29 +735,43 @@ static size_t with_unknown_key(const char *text, size_t index, char **out)
                                  strlen(text));
     yaml_emitter_set_output(&em, out_write, &o);
     yaml_emitter_set_unicode(&em, 1);
-    size_t mappings = 0;
-    int done = 0;
-    while (!done) {
+    yaml_emitter_set_width(&em, -1);     /* no folded lines: one search */
+    walk w = { .depth = 0 };
+    size_t places = 0;
+    for (int done = 0; !done;) {
         yaml_event_t ev;
         ck_assert_msg(yaml_parser_parse(&parser, &ev), "toy.yaml: %s",
                       parser.problem);
         done = ev.type == YAML_STREAM_END_EVENT;
-        int target = ev.type == YAML_MAPPING_START_EVENT
-                  && mappings++ == index;
-        ck_assert(yaml_emitter_emit(&em, &ev));
-        if (target) {
+        int is_key = ev.type == YAML_SCALAR_EVENT && scalar_is_key(&w);
+        walk_event(&w, &ev);
+        int here = (kind == EDIT_ADD_KEY && ev.type == YAML_MAPPING_START_EVENT)
+                || (kind == EDIT_WRONG_TYPE && ev.type == YAML_SCALAR_EVENT
+                    && !is_key);
+        here = here && places++ == index;
+        if (here && kind == EDIT_WRONG_TYPE) {
+            yaml_event_delete(&ev);
+            emit_small_mapping(&em, WRONG_TYPE_KEY);
+            continue;
+        }
+        /* a plain scalar the emitter must quote (a URL in a flow mapping)
+         * stays a string, without a "!" tag */
+        if (ev.type == YAML_SCALAR_EVENT)
+            ev.data.scalar.quoted_implicit = 1;
+        emit(&em, &ev);
+        if (here) {
             emit_scalar(&em, UNKNOWN_KEY);
             emit_scalar(&em, "1");
         }
     }
     yaml_parser_delete(&parser);
     yaml_emitter_delete(&em);
-    if (index >= mappings) {
+    if (kind != EDIT_NONE && index >= places) {
         free(o.data);
         o.data = NULL;
     }
     *out = o.data;
-    return mappings;
+    return places;
 }
 
 /* Line and column (from 1) of the first occurrence of `word` in `text`. */
@@ -711,7 +779,7 @@ static void position_of(const char *text, const char *word, unsigned *line,
                         unsigned *column)
 {
     const char *at = strstr(text, word);
-    ck_assert_ptr_nonnull(at);
+    ck_assert_msg(at != NULL, "'%s' not in the copy", word);
     *line = 1;
     const char *line_start = text;
     for (const char *p = text; p < at; p++)
@@ -722,43 +790,88 @@ static void position_of(const char *text, const char *word, unsigned *line,
     *column = (unsigned)(at - line_start) + 1;
 }
 
-START_TEST(unknown_key_in_every_mapping)
+/* Loads every copy with one edit of `kind`: each must be refused with an
+ * error of one of the codes given, at the edit (where `marker` is). */
+static size_t refuse_every_edit(edit_kind kind, const char *marker,
+                                int code, int other_code)
 {
     char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
     ck_assert_ptr_nonnull(toy);
     char *copy = NULL;
-    size_t mappings = with_unknown_key(toy, SIZE_MAX, &copy);
-    ck_assert_uint_gt(mappings, 50);
-    /* the emitter's copy without the key is still valid knowledge */
+    size_t places = edited_copy(toy, kind, SIZE_MAX, &copy);
     aip_kb_builder *b = NULL;
     ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
-    for (size_t i = 0; i < mappings; i++) {
-        with_unknown_key(toy, i, &copy);
+    for (size_t i = 0; i < places; i++) {
+        edited_copy(toy, kind, i, &copy);
         ck_assert_ptr_nonnull(copy);
         unsigned line, column;
-        position_of(copy, UNKNOWN_KEY, &line, &column);
+        position_of(copy, marker, &line, &column);
         aip_error *err = NULL;
         int rc = aip_kb_builder_add_buffer(b, "toy-copy", copy, strlen(copy),
                                            &err);
-        /* a mapping keyed by ids (raise: {dimension: value}) names the
-         * key as a reference to nothing */
-        ck_assert_msg(rc == AIP_ESCHEMA || rc == AIP_ENOTFOUND,
-                      "mapping %zu (line %u): status %d, expected a schema "
-                      "or reference error: %s", i, line, rc,
+        ck_assert_msg(rc == code || rc == other_code,
+                      "edit %zu (line %u): status %d, expected %d or %d: %s",
+                      i, line, rc, code, other_code,
                       err ? aip_error_message(err) : "no error");
+        /* where a mapping may stand for the value (an obligation given
+         * with its own date), the error is the mapping's key, just inside */
+        int inside = kind == EDIT_WRONG_TYPE
+                  && aip_error_column(err) == column + 1
+                  && strstr(aip_error_message(err), WRONG_TYPE_KEY);
         ck_assert_msg(aip_error_line(err) == line
-                          && aip_error_column(err) == column,
-                      "mapping %zu: error at %u:%u, the key is at %u:%u: %s",
+                          && (aip_error_column(err) == column || inside),
+                      "edit %zu: error at %u:%u, the edit is at %u:%u: %s",
                       i, aip_error_line(err), aip_error_column(err), line,
                       column, aip_error_message(err));
-        ck_assert_msg(strstr(aip_error_message(err), UNKNOWN_KEY) != NULL,
-                      "mapping %zu: the message does not name the key: %s",
-                      i, aip_error_message(err));
+        if (kind == EDIT_ADD_KEY)
+            ck_assert_msg(strstr(aip_error_message(err), UNKNOWN_KEY) != NULL,
+                          "edit %zu: the message does not name the key: %s",
+                          i, aip_error_message(err));
         aip_error_free(err);
         free(copy);
     }
     aip_kb_builder_free(b);
     free(toy);
+    return places;
+}
+
+START_TEST(toy_copy_without_edit_loads)
+{
+    /* what the two tests below change is their edit alone: the emitter's
+     * copy of toy.yaml loads */
+    char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
+    ck_assert_ptr_nonnull(toy);
+    char *copy = NULL;
+    edited_copy(toy, EDIT_NONE, 0, &copy);
+    ck_assert_ptr_nonnull(copy);
+    aip_kb_builder *b = NULL;
+    aip_error *err = NULL;
+    ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
+    ck_assert_msg(aip_kb_builder_add_buffer(b, "toy-copy", copy, strlen(copy),
+                                            &err) == AIP_OK,
+                  "%s", err ? aip_error_message(err) : "");
+    aip_kb_builder_free(b);
+    free(copy);
+    free(toy);
+}
+END_TEST
+
+START_TEST(unknown_key_in_every_mapping)
+{
+    /* a mapping keyed by ids (raise: {dimension: value}) names the key as
+     * a reference to nothing */
+    size_t n = refuse_every_edit(EDIT_ADD_KEY, UNKNOWN_KEY, AIP_ESCHEMA,
+                                 AIP_ENOTFOUND);
+    ck_assert_uint_gt(n, 50);
+}
+END_TEST
+
+START_TEST(wrong_type_for_every_value)
+{
+    /* schema_version is checked first, as a version */
+    size_t n = refuse_every_edit(EDIT_WRONG_TYPE, "{" WRONG_TYPE_KEY,
+                                 AIP_ESCHEMA, AIP_EVERSION);
+    ck_assert_uint_gt(n, 200);
 }
 END_TEST
 
@@ -809,41 +922,6 @@ START_TEST(condition_key_errors)
                           "/facts/0/relevant_if/colour",
                           "'all' must be the only key of its condition, "
                           "not with 'colour'");
-}
-END_TEST
-
-START_TEST(toy_copy_without_unknown_key_loads)
-{
-    /* what unknown_key_in_every_mapping changes is the key alone: the
-     * emitter's copy of toy.yaml, no key added, loads */
-    char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
-    ck_assert_ptr_nonnull(toy);
-    yaml_parser_t parser;
-    yaml_emitter_t em;
-    out_buf o = { NULL, 0, 0 };
-    ck_assert(yaml_parser_initialize(&parser));
-    ck_assert(yaml_emitter_initialize(&em));
-    yaml_parser_set_input_string(&parser, (const unsigned char *)toy,
-                                 strlen(toy));
-    yaml_emitter_set_output(&em, out_write, &o);
-    yaml_emitter_set_unicode(&em, 1);
-    for (int done = 0; !done;) {
-        yaml_event_t ev;
-        ck_assert(yaml_parser_parse(&parser, &ev));
-        done = ev.type == YAML_STREAM_END_EVENT;
-        ck_assert(yaml_emitter_emit(&em, &ev));
-    }
-    yaml_parser_delete(&parser);
-    yaml_emitter_delete(&em);
-    aip_kb_builder *b = NULL;
-    aip_error *err = NULL;
-    ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
-    ck_assert_msg(aip_kb_builder_add_buffer(b, "toy-copy", o.data, o.len,
-                                            &err) == AIP_OK,
-                  "%s", err ? aip_error_message(err) : "");
-    aip_kb_builder_free(b);
-    free(o.data);
-    free(toy);
 }
 END_TEST
 
@@ -1014,8 +1092,9 @@ static Suite *loader_suite(void)
     tcase_add_loop_test(tc, broken_fixture, 0, NBROKEN);
     tcase_add_test(tc, broken_fixture_list_is_complete);
     tcase_add_test(tc, the_base_of_the_broken_fixtures_is_valid);
+    tcase_add_test(tc, toy_copy_without_edit_loads);
     tcase_add_test(tc, unknown_key_in_every_mapping);
-    tcase_add_test(tc, toy_copy_without_unknown_key_loads);
+    tcase_add_test(tc, wrong_type_for_every_value);
     tcase_add_test(tc, condition_key_errors);
     suite_add_tcase(s, tc);
 
