@@ -635,7 +635,13 @@ END_TEST
 #define UNKNOWN_KEY "zz_unknown_key"
 #define WRONG_TYPE_KEY "zz_wrong_type"
 
-typedef enum { EDIT_NONE, EDIT_ADD_KEY, EDIT_WRONG_TYPE } edit_kind;
+typedef enum {
+    EDIT_NONE,
+    EDIT_ADD_KEY,                /* UNKNOWN_KEY: 1 added to a mapping */
+    EDIT_WRONG_TYPE,             /* a scalar value -> {WRONG_TYPE_KEY: 1} */
+    EDIT_DANGLING                /* a scalar value -> DANGLING_ID */
+} edit_kind;
+#define DANGLING_ID "zz_dangling"
 
 typedef struct out_buf {
     char *data;
@@ -746,12 +752,17 @@ static size_t edited_copy(const char *text, edit_kind kind, size_t index,
         int is_key = ev.type == YAML_SCALAR_EVENT && scalar_is_key(&w);
         walk_event(&w, &ev);
         int here = (kind == EDIT_ADD_KEY && ev.type == YAML_MAPPING_START_EVENT)
-                || (kind == EDIT_WRONG_TYPE && ev.type == YAML_SCALAR_EVENT
+                || (kind >= EDIT_WRONG_TYPE && ev.type == YAML_SCALAR_EVENT
                     && !is_key);
         here = here && places++ == index;
         if (here && kind == EDIT_WRONG_TYPE) {
             yaml_event_delete(&ev);
             emit_small_mapping(&em, WRONG_TYPE_KEY);
+            continue;
+        }
+        if (here && kind == EDIT_DANGLING) {
+            yaml_event_delete(&ev);
+            emit_scalar(&em, DANGLING_ID);
             continue;
         }
         /* a plain scalar the emitter must quote (a URL in a flow mapping)
@@ -872,6 +883,61 @@ START_TEST(wrong_type_for_every_value)
     size_t n = refuse_every_edit(EDIT_WRONG_TYPE, "{" WRONG_TYPE_KEY,
                                  AIP_ESCHEMA, AIP_EVERSION);
     ck_assert_uint_gt(n, 200);
+}
+END_TEST
+
+START_TEST(dangling_reference_of_every_kind)
+{
+    /* Each scalar value of toy.yaml in turn becomes an id that names
+     * nothing. Free text stays valid; everything else must be refused at
+     * the value (or, for an id, where it is referred to), and every kind
+     * of reference the format has must be among the refusals as a
+     * reference to nothing. */
+    static const char *const kinds[] = {
+        "unknown fact '" DANGLING_ID "'",
+        "'" DANGLING_ID "' is not a value of fact",
+        "unknown dimension '" DANGLING_ID "'",
+        "unknown dimension value '" DANGLING_ID "'",
+        "unknown obligation '" DANGLING_ID "'",
+        "unknown penalty '" DANGLING_ID "'",
+        "unknown version '" DANGLING_ID "'",
+    };
+    enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+    int seen[NKINDS] = { 0 };
+    char *toy = test_read_file(test_path("tests/fixtures/toy.yaml"), NULL);
+    ck_assert_ptr_nonnull(toy);
+    char *copy = NULL;
+    size_t places = edited_copy(toy, EDIT_DANGLING, SIZE_MAX, &copy);
+    for (size_t i = 0; i < places; i++) {
+        edited_copy(toy, EDIT_DANGLING, i, &copy);
+        unsigned line, column;
+        position_of(copy, DANGLING_ID, &line, &column);
+        aip_kb_builder *b = NULL;
+        aip_error *err = NULL;
+        ck_assert_int_eq(aip_kb_builder_new(NULL, &b), AIP_OK);
+        int rc = aip_kb_builder_add_buffer(b, "toy-copy", copy, strlen(copy),
+                                           &err);
+        /* an id renamed leaves its references dangling, elsewhere */
+        int renamed = rc == AIP_ENOTFOUND
+                   && !strstr(aip_error_message(err), DANGLING_ID);
+        if (rc != AIP_OK && !renamed) {
+            ck_assert_msg(aip_error_line(err) == line
+                              && aip_error_column(err) == column,
+                          "edit %zu: error at %u:%u, the edit is at %u:%u: "
+                          "%s", i, aip_error_line(err), aip_error_column(err),
+                          line, column, aip_error_message(err));
+            for (int k = 0; k < NKINDS; k++)
+                if (rc == AIP_ENOTFOUND
+                    && strstr(aip_error_message(err), kinds[k]))
+                    seen[k] = 1;
+        }
+        aip_error_free(err);
+        aip_kb_builder_free(b);
+        free(copy);
+    }
+    for (int k = 0; k < NKINDS; k++)
+        ck_assert_msg(seen[k], "no edit gave: %s", kinds[k]);
+    free(toy);
 }
 END_TEST
 
@@ -1095,6 +1161,7 @@ static Suite *loader_suite(void)
     tcase_add_test(tc, toy_copy_without_edit_loads);
     tcase_add_test(tc, unknown_key_in_every_mapping);
     tcase_add_test(tc, wrong_type_for_every_value);
+    tcase_add_test(tc, dangling_reference_of_every_kind);
     tcase_add_test(tc, condition_key_errors);
     suite_add_tcase(s, tc);
 
