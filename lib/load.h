@@ -82,8 +82,8 @@ int aipi_ld_fact_ref(aipi_loader *L, const ydoc_node *n, uint32_t *out);
 /* Looks up a value of `fact` by the id in scalar n. */
 int aipi_ld_value_ref(aipi_loader *L, const ydoc_node *n,
                       const aipi_fact *fact, uint32_t *out);
-/* Finds the id in scalar n among interned names (penalties, obligations),
- * reporting a dangling reference to `what`. */
+/* Finds the id in scalar n among interned names (facts, penalties,
+ * obligations), reporting a dangling reference to `what`. */
 int aipi_ld_intern_ref(aipi_loader *L, const ydoc_node *n,
                        const struct aipi_intern *names, const char *what,
                        uint32_t *out);
