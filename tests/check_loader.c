@@ -1,8 +1,10 @@
 /*
  * tests/check_loader.c - the knowledge loader through the public API:
  * one test per class of error (tests/fixtures/broken/, each file
- * self-contained), limits, transactions, directories, buffers and the
- * knowledge fingerprint.
+ * self-contained), an unknown key, a wrong type and a dangling reference
+ * at every place of a file with every construct (copies of
+ * tests/fixtures/toy.yaml), limits, transactions, directories, buffers and
+ * the knowledge fingerprint.
  */
 #include <check.h>
 #include <stdio.h>
@@ -625,15 +627,17 @@ START_TEST(add_buffer)
 END_TEST
 
 /* ======================================================================== */
-/* unknown keys and wrong types at every level                                */
+/* unknown keys, wrong types and dangling references at every level         */
 /* ======================================================================== */
 
 /* tests/fixtures/toy.yaml holds every construct of the format. Copies of
  * it, written by libyaml's emitter from the parser's events, each with one
  * edit, reach every level a knowledge file has: a key the format does not
- * know added to one mapping, or one scalar value replaced by a mapping. */
+ * know added to one mapping, or one scalar value replaced by a mapping or
+ * by an id that names nothing. */
 #define UNKNOWN_KEY "zz_unknown_key"
 #define WRONG_TYPE_KEY "zz_wrong_type"
+#define DANGLING_ID "zz_dangling"
 
 typedef enum {
     EDIT_NONE,
@@ -641,7 +645,6 @@ typedef enum {
     EDIT_WRONG_TYPE,             /* a scalar value -> {WRONG_TYPE_KEY: 1} */
     EDIT_DANGLING                /* a scalar value -> DANGLING_ID */
 } edit_kind;
-#define DANGLING_ID "zz_dangling"
 
 typedef struct out_buf {
     char *data;
